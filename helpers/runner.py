@@ -1,0 +1,96 @@
+"""Run an optimizer on an objective and keep everything the figures need."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import NamedTuple
+
+import numpy as np
+
+__all__ = ["RunResult", "run"]
+
+
+@dataclass
+class RunResult:
+    """The record of one run, or of many runs side by side.
+
+    With ``x0`` of shape ``(*runs, d)``:
+
+    * ``path``: shape ``(steps + 1, *runs, d)``, ``x0`` first;
+    * ``losses``: shape ``(steps + 1, *runs)``;
+    * ``states``: the optimizer's state after every step, as the optimizer's own named tuple with
+      each field stacked over steps (``states.v[t]`` is v after step t; ``states.v[0]`` is the
+      initial state); fields the optimizer does not use are ``None``;
+    * ``diverged_at``: shape ``runs`` (0-d for a single run): the first step at which the run
+      became non-finite or left the bound, −1 if it never did. From that step on, the run's
+      ``path``, ``losses`` and ``states`` are NaN.
+    """
+
+    path: np.ndarray
+    losses: np.ndarray
+    states: NamedTuple
+    diverged_at: np.ndarray
+
+    @property
+    def steps(self) -> int:
+        return self.path.shape[0] - 1
+
+    @property
+    def diverged(self) -> np.ndarray:
+        return self.diverged_at >= 0
+
+    @property
+    def final(self) -> np.ndarray:
+        """The last point of each run (NaN for a run that diverged)."""
+        return self.path[-1]
+
+
+def run(optimizer, objective, x0, steps: int, *, bound: float = 1e6) -> RunResult:
+    """Take ``steps`` steps of ``optimizer`` on ``objective`` from ``x0``.
+
+    ``objective`` is anything with ``value(x)`` and ``grad(x)`` acting on the last axis;
+    ``x0`` has shape ``(d,)`` for one run or ``(*runs, d)`` for many, all advanced together.
+    A run counts as diverged at the first step where a coordinate or the loss is not finite
+    or a coordinate's magnitude exceeds ``bound``. Overflow is expected there and is not
+    reported as a numpy warning: ``diverged_at`` says it instead.
+    """
+    if not (isinstance(steps, int | np.integer) and steps >= 0):
+        raise ValueError(f"steps={steps} is outside its valid range: an integer in [0, inf)")
+    x0 = np.array(x0, dtype=float)
+    if x0.ndim == 0:
+        raise ValueError("x0 must have at least one axis: the coordinates (shape (..., d))")
+
+    theta, state = x0, optimizer.init(x0)
+    path = np.empty((steps + 1, *x0.shape))
+    losses = np.empty((steps + 1, *x0.shape[:-1]))
+    states = [state]
+    with np.errstate(all="ignore"):  # a diverging run overflows; it is flagged below
+        path[0], losses[0] = theta, objective.value(theta)
+        for t in range(1, steps + 1):
+            theta, state = optimizer.step(theta, objective.grad(theta), state)
+            path[t], losses[t] = theta, objective.value(theta)
+            states.append(state)
+
+        bad = ~np.isfinite(losses) | np.any(~np.isfinite(path) | (np.abs(path) > bound), axis=-1)
+    diverged_at = np.where(bad.any(axis=0), bad.argmax(axis=0), -1)
+    after = np.arange(steps + 1).reshape(-1, *[1] * diverged_at.ndim)
+    gone = (diverged_at >= 0) & (after >= diverged_at)  # shape (steps + 1, *runs)
+    path[gone] = np.nan
+    losses[gone] = np.nan
+    return RunResult(path, losses, _stack_states(states, gone), diverged_at)
+
+
+def _stack_states(states: list[NamedTuple], gone: np.ndarray) -> NamedTuple:
+    """Stack each field over steps; NaN out the diverged runs' entries."""
+    fields = {}
+    for name in states[0]._fields:
+        first = getattr(states[0], name)
+        if first is None:
+            fields[name] = None
+        elif np.ndim(first) == 0:  # the step counter, shared by all runs
+            fields[name] = np.array([getattr(s, name) for s in states])
+        else:
+            stacked = np.stack([getattr(s, name) for s in states])
+            stacked[gone] = np.nan  # gone indexes the leading (step, *runs) axes
+            fields[name] = stacked
+    return type(states[0])(**fields)

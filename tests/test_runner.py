@@ -1,0 +1,95 @@
+"""helpers.run: shapes, recorded state, divergence, and no warnings at any learning rate."""
+
+import warnings
+
+import numpy as np
+import pytest
+
+from helpers import SGD, Adam, Parabola, Quadratic, RMSprop, Rosenbrock, run
+
+
+def test_shapes_and_first_entry_for_a_single_run():
+    result = run(SGD(lr=0.1), Parabola(), [10.0], steps=5)
+    assert result.path.shape == (6, 1) and result.losses.shape == (6,)
+    assert result.diverged_at.shape == () and result.diverged_at == -1
+    assert result.path[0, 0] == 10.0 and result.losses[0] == 100.0
+    # GD on x²: x ← (1 − 2η) x = 0.8 x
+    np.testing.assert_allclose(result.path[:, 0], 10.0 * 0.8 ** np.arange(6))
+
+
+def test_shapes_for_a_grid_of_runs_and_state_at_every_step():
+    x0 = np.random.default_rng(0).normal(size=(3, 4, 2))
+    result = run(Adam(lr=0.05), Quadratic(10), x0, steps=7)
+    assert result.path.shape == (8, 3, 4, 2)
+    assert result.losses.shape == (8, 3, 4)
+    assert result.diverged_at.shape == (3, 4)
+    np.testing.assert_array_equal(result.path[0], x0)
+    np.testing.assert_array_equal(result.states.step, np.arange(8))
+    assert result.states.m.shape == (8, 3, 4, 2)
+    assert result.states.v_max is None  # amsgrad is off
+    np.testing.assert_array_equal(result.states.m[0], 0)
+
+
+def test_state_record_matches_stepping_by_hand():
+    opt, objective, x = (
+        RMSprop(lr=0.01, momentum=0.5, centered=True),
+        Rosenbrock(),
+        np.array([-1.0, 2.0]),
+    )
+    result = run(opt, objective, x, steps=4)
+    state = opt.init(x)
+    for t in range(1, 5):
+        x, state = opt.step(x, objective.grad(x), state)
+        np.testing.assert_array_equal(result.path[t], x)
+        np.testing.assert_array_equal(result.states.square_avg[t], state.square_avg)
+        np.testing.assert_array_equal(result.states.velocity[t], state.velocity)
+
+
+def first_step_beyond(x0, factor, bound):
+    """First t with |x0| · factor^t > bound."""
+    return int(np.floor(np.log(bound / x0) / np.log(factor))) + 1
+
+
+@pytest.mark.parametrize("lr", [1.01, 1.5, 3.0, 1e3])
+def test_gd_on_x2_diverges_where_the_algebra_says(lr):
+    factor = abs(1 - 2 * lr)  # one GD step on x² multiplies x by (1 − 2η)
+    result = run(SGD(lr=lr), Parabola(), [10.0], steps=1000)
+    k = first_step_beyond(10.0, factor, 1e6)
+    assert result.diverged_at == k
+    assert np.all(np.isfinite(result.path[:k])) and np.all(np.isnan(result.path[k:]))
+    assert np.all(np.isnan(result.losses[k:]))
+
+
+def test_runs_diverge_independently():
+    lrs = np.array([0.1, 0.99, 1.2, 50.0])
+    result = run(SGD(lr=lrs), Parabola(), np.full((4, 1), 10.0), steps=100)
+    expected = [-1, -1, first_step_beyond(10, 1.4, 1e6), first_step_beyond(10, 99, 1e6)]
+    np.testing.assert_array_equal(result.diverged_at, expected)
+    assert np.all(np.isfinite(result.path[:, :2]))
+
+
+@pytest.mark.parametrize(
+    "optimizer",
+    [SGD(lr=1e300), SGD(lr=1e10, momentum=0.9), Adam(lr=1e200), RMSprop(lr=1e250, centered=True)],
+)
+def test_no_warning_escapes_however_large_the_learning_rate(optimizer):
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # any numpy RuntimeWarning would raise here
+        result = run(optimizer, Rosenbrock(), np.array([[-1.2, 1.0], [0.5, 0.5]]), steps=50)
+    assert np.all(result.diverged >= 0)
+    assert np.all(result.diverged_at >= 1)
+    for field in ("m", "v", "square_avg", "velocity"):
+        stacked = getattr(result.states, field, None)
+        if stacked is not None:
+            assert np.all(np.isnan(stacked[-1]))  # a diverged run's state is NaN too
+
+
+def test_bound_is_adjustable_and_start_outside_counts_as_step_zero():
+    assert run(SGD(lr=0.1), Parabola(), [10.0], steps=3, bound=5.0).diverged_at == 0
+    assert run(SGD(lr=1.1), Parabola(), [1.0], steps=30, bound=2.0).diverged_at == 4  # 1.2⁴ > 2
+
+
+@pytest.mark.parametrize("steps", [-1, 2.5])
+def test_bad_steps(steps):
+    with pytest.raises(ValueError, match="steps="):
+        run(SGD(lr=0.1), Parabola(), [1.0], steps=steps)
