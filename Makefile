@@ -1,0 +1,46 @@
+# Two commands do everything (see README.md):
+#   make lab    set up .venv and open the course in JupyterLab
+#   make test   set up .venv and run every test (unit tests, lint, every notebook through nbval)
+# Also: make bench (speed figures), make format (ruff fix + format), make strip (clear outputs).
+
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+READY  := $(VENV)/.ready
+# JupyterLab settings the course needs (no news pop-up), applied to this venv's JupyterLab only.
+LAB_SETTINGS := $(VENV)/share/jupyter/lab/settings/overrides.json
+
+.PHONY: setup lab test bench format strip clean
+
+setup: $(READY) $(LAB_SETTINGS)
+
+# Versions are pinned in constraints.txt; torch==2.13.0 resolves to the CPU build on this machine.
+$(READY): pyproject.toml constraints.txt
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check \
+		-c constraints.txt -e ".[course,test]"
+	touch $@
+
+$(LAB_SETTINGS): jupyter/overrides.json $(READY)
+	mkdir -p $(dir $@)
+	cp $< $@
+
+lab: setup
+	$(BIN)/jupyter lab --ServerApp.root_dir=notebooks --allow-root --ip=127.0.0.1 \
+		00_start_here.ipynb
+
+test: setup
+	$(BIN)/python -m pytest
+
+bench: setup
+	$(BIN)/python benchmarks/bench.py
+
+format: setup
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+strip: setup
+	$(BIN)/jupyter nbconvert --clear-output --inplace notebooks/*.ipynb
+
+clean:
+	rm -rf $(VENV) *.egg-info

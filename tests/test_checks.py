@@ -1,0 +1,36 @@
+import pytest
+
+from helpers import setup_check
+from helpers.checks import check_number, nb00_updates
+
+
+@pytest.mark.parametrize(
+    ("answer", "correct", "says"),
+    [
+        (None, None, "Not answered yet"),
+        ("ninety", False, "should be a number"),
+        (96, True, "Correct"),
+        (3, False, "number of epochs"),
+        (93.75, False, "short batch"),
+        (93, False, "dropped the last"),
+        (50, False, "Count the batches"),
+    ],
+)
+def test_nb00_updates_feedback(answer, correct, says):
+    feedback = nb00_updates(answer)
+    assert feedback.correct is correct
+    assert says in feedback.message
+    assert bool(feedback) is bool(correct)
+
+
+def test_a_wrong_answer_does_not_give_the_right_one_away():
+    assert "96" not in nb00_updates(50).message
+    assert "42" not in check_number(41, 42, name="x", hint="think again").message
+
+
+def test_environment_check_reports_missing_packages(monkeypatch):
+    assert setup_check.check_environment().ok
+    monkeypatch.setitem(setup_check.REQUIRED, "no-such-package-xyz", "testing")
+    report = setup_check.check_environment()
+    assert not report.ok and report.missing == ["no-such-package-xyz"]
+    assert "make lab" in report.summary() and "missing" in report._repr_html_()

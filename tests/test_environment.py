@@ -1,0 +1,66 @@
+"""environment.yml (conda, Binder) and pyproject.toml + constraints.txt (pip) agree."""
+
+import re
+import tomllib
+from pathlib import Path
+
+import yaml
+
+ROOT = Path(__file__).resolve().parents[1]
+CONDA_TO_PIP = {"pytorch": "torch"}  # conda-forge names that differ from PyPI's
+
+
+def normalise(name: str) -> str:
+    return re.sub(r"[-_.]+", "-", name).lower()
+
+
+def requirement_name(requirement: str) -> str:
+    return normalise(re.split(r"[<>=!~\[; ]", requirement, maxsplit=1)[0])
+
+
+def pip_packages() -> set[str]:
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
+    requirements = project["dependencies"] + sum(project["optional-dependencies"].values(), [])
+    return {requirement_name(r) for r in requirements}
+
+
+def pins() -> dict[str, str]:
+    lines = (ROOT / "constraints.txt").read_text().splitlines()
+    return {requirement_name(line): line.split("==")[1] for line in lines if "==" in line}
+
+
+def conda_packages() -> dict[str, str]:
+    """name → version spec of every conda dependency except python and pip."""
+    env = yaml.safe_load((ROOT / "environment.yml").read_text())
+    found = {}
+    for dep in env["dependencies"]:
+        if isinstance(dep, str):
+            name, _, spec = dep.partition("=")
+            found[normalise(CONDA_TO_PIP.get(name, name))] = spec
+    found.pop("python"), found.pop("pip")
+    return found
+
+
+def test_conda_and_pip_name_the_same_packages():
+    assert set(conda_packages()) == pip_packages()
+
+
+def test_conda_versions_are_the_pinned_ones():
+    locked = pins()
+    for name, spec in conda_packages().items():
+        assert spec.split("=")[0] == locked[name], f"{name}: conda {spec}, pinned {locked[name]}"
+
+
+def test_every_package_is_pinned_and_torch_is_the_cpu_build():
+    locked = pins()
+    assert pip_packages() <= set(locked)
+    assert locked["torch"] == "2.13.0"
+    assert conda_packages()["torch"] == "2.13.0=cpu*"
+    assert not any(name.startswith("nvidia") for name in locked)  # no CUDA wheels
+
+
+def test_the_ci_script_runs_the_readme_test_command():
+    readme = (ROOT / "README.md").read_text()
+    commands = re.findall(r"```(?:bash|sh)?\n(.*?)```", readme, flags=re.S)
+    test_command = commands[1].strip()  # the README's second command runs every test
+    assert test_command in (ROOT / ".ci" / "run").read_text()
