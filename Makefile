@@ -25,9 +25,9 @@ $(LAB_SETTINGS): jupyter/overrides.json $(READY)
 	mkdir -p $(dir $@)
 	cp $< $@
 
+# Serves notebooks/ and opens 00_start_here.ipynb; --allow-root so it also starts as root.
 lab: setup
-	$(BIN)/jupyter lab --ServerApp.root_dir=notebooks --allow-root --ip=127.0.0.1 \
-		00_start_here.ipynb
+	cd notebooks && ../$(BIN)/jupyter lab --allow-root --ip=127.0.0.1 00_start_here.ipynb
 
 test: setup
 	$(BIN)/python -m pytest
