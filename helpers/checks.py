@@ -1,7 +1,8 @@
 """Automatic feedback for the exercises: say what is right or wrong, in words.
 
-Each exercise has one function here, named after its notebook, that knows the answer (so the
-notebook cell does not show it) and the usual mistakes. It displays a short verdict and returns
+The generic checks live here; each notebook's exercises have their own module in
+``helpers.exercises`` (``nb00``, ``nb01``, …), whose functions know the answer (so the notebook
+cell does not show it) and the usual mistakes. It displays a short verdict and returns
 ``True`` only for a correct answer. An unanswered exercise (``None``) is not an error: the
 verdict says what to do, so Restart & Run All always completes.
 """
@@ -11,7 +12,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-__all__ = ["Feedback", "check_number", "nb00_updates"]
+__all__ = ["Feedback", "check_number"]
 
 
 @dataclass
@@ -57,23 +58,3 @@ def check_number(
         if math.isclose(value, wrong, rel_tol=rtol, abs_tol=1e-12):
             return Feedback(False, f"{name} = {value:g} is not it: {why}")
     return Feedback(False, f"{name} = {value:g} is not it. {hint}".strip())
-
-
-def nb00_updates(updates) -> Feedback:
-    """Notebook 00, exercise 1: updates in 3 epochs of n = 1000 with B = 32."""
-    return check_number(
-        updates,
-        3 * math.ceil(1000 / 32),
-        name="updates",
-        mistakes={
-            3: "that is the number of epochs; each epoch makes several updates.",
-            1000 * 3: "that would be batch size 1 (one update per sample).",
-            3 * 1000 / 32: "an update uses a whole batch, so count batches: the last, "
-            "short batch of 1000 − 31·32 = 8 samples is an update too.",
-            3 * (1000 // 32): "you dropped the last, short batch of 8 samples; by default "
-            "it is still used for an update.",
-            32: "that is one epoch's worth; the question asks for 3 epochs.",
-        },
-        hint="Count the batches in one epoch first (is the last one full?), then the epochs.",
-        explanation="Each epoch is ⌈1000/32⌉ = 32 iterations, and 3 epochs make 96.",
-    )

@@ -1,7 +1,8 @@
 import pytest
 
 from helpers import setup_check
-from helpers.checks import check_number, nb00_updates
+from helpers.checks import check_number
+from helpers.exercises import nb00
 
 
 @pytest.mark.parametrize(
@@ -17,14 +18,14 @@ from helpers.checks import check_number, nb00_updates
     ],
 )
 def test_nb00_updates_feedback(answer, correct, says):
-    feedback = nb00_updates(answer)
+    feedback = nb00.updates(answer)
     assert feedback.correct is correct
     assert says in feedback.message
     assert bool(feedback) is bool(correct)
 
 
 def test_a_wrong_answer_does_not_give_the_right_one_away():
-    assert "96" not in nb00_updates(50).message
+    assert "96" not in nb00.updates(50).message
     assert "42" not in check_number(41, 42, name="x", hint="think again").message
 
 

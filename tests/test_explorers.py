@@ -38,6 +38,7 @@ def test_parabola_explorer_every_control_over_its_whole_range(strict):
         explorer.lr.value = lr
         assert explorer.message == "", explorer.message
         assert explorer.title.startswith(f"η = {explorer.lr.value:.3g}")
+    explorer.lr.value = 0.1  # a converging run, so every step is drawn
     for steps in sweep(explorer.steps):
         explorer.steps.value = int(steps)
         assert explorer.message == ""
@@ -85,3 +86,118 @@ def test_display_bundle_carries_a_static_picture():
     bundle = ParabolaGD()._repr_mimebundle_()
     assert "application/vnd.jupyter.widget-view+json" in bundle
     assert bundle["image/png"].startswith("iVBOR")  # base64 of the PNG signature
+
+
+# -- the standard 2-D explorer ---------------------------------------------------------------
+from helpers import SGD, Adam, Quadratic, run  # noqa: E402
+from helpers.engine import batch_size_slider, beta_slider  # noqa: E402
+from helpers.explorers import ContourExplorer  # noqa: E402
+from helpers.objectives import default_objectives  # noqa: E402
+
+SURFACES = {name: f for name, f in default_objectives().items() if f.dim == 2}
+
+
+def gd_and_momentum(lr, beta):
+    return {"GD": SGD(lr=lr), "momentum": SGD(lr=lr, momentum=beta)}
+
+
+@pytest.fixture
+def contour():
+    return ContourExplorer(
+        SURFACES, gd_and_momentum, lr=lr_slider(0.05), beta=beta_slider(0.9), step_by_step=True
+    )
+
+
+def test_contour_explorer_draws_the_runs_it_reports(strict):
+    q = Quadratic(10)
+    explorer = ContourExplorer(q, lambda lr: {"GD": SGD(lr=lr)}, lr=lr_slider(0.5), steps=30)
+    expected = run(SGD(lr=0.5), q, q.x0, 30)
+    x, y = explorer.paths["GD"].get_data()
+    np.testing.assert_allclose(np.c_[x, y], expected.path)
+    steps, gaps = explorer.curves["GD"].get_data()
+    np.testing.assert_allclose(gaps, np.maximum(expected.losses, 1e-300))
+    assert explorer.title.startswith("30 steps · GD: f − f_min = ")
+    assert not explorer.status.get_visible()
+
+
+def test_contour_explorer_every_control_over_its_whole_range(strict, contour):
+    for name in SURFACES:
+        contour.picker.value = name
+        assert contour.message == "", (name, contour.message)
+        for lr in sweep(contour.named_controls["lr"], n=9):
+            contour.named_controls["lr"].value = lr
+            assert contour.message == "", (name, lr, contour.message)
+            assert "GD" in contour.title
+        for beta in contour.named_controls["beta"].options[::6]:
+            contour.named_controls["beta"].value = beta
+            assert contour.message == ""
+        for slider in (contour.x0, contour.y0):
+            for value in sweep(slider, n=5):
+                slider.value = value
+                assert contour.message == ""
+    for steps in sweep(contour.steps, n=6):
+        contour.steps.value = int(steps)
+        assert contour.stepper.play.max == int(steps)
+        assert contour.message == ""
+
+
+def test_contour_explorer_largest_learning_rate_says_diverged(strict, contour):
+    contour.picker.value = "quadratic"
+    contour.named_controls["lr"].value = 10 ** contour.named_controls["lr"].max
+    assert "diverged" not in contour.title  # step-by-step: not yet, at step 0
+    contour.stepper.play.value = contour.stepper.play.max
+    assert "GD: diverged at step" in contour.title
+    assert contour.status.get_visible() and "GD diverged at step" in contour.status.get_text()
+
+
+def test_contour_explorer_start_sliders_follow_the_function(contour):
+    contour.picker.value = "Rosenbrock"
+    rosenbrock = SURFACES["Rosenbrock"]
+    assert (contour.x0.min, contour.x0.max) == tuple(rosenbrock.bounds[0])
+    assert (contour.x0.value, contour.y0.value) == tuple(rosenbrock.x0)
+    np.testing.assert_allclose(contour.results["GD"].path[0], rosenbrock.x0)
+
+
+def test_step_play_reset_show_the_run_one_step_at_a_time(contour):
+    contour.picker.value = "quadratic"
+    contour.stepper.play.value = 0
+    assert len(contour.paths["GD"].get_data()[0]) == 1
+    contour.stepper.advance()
+    contour.stepper.advance()
+    assert contour.stepper.value == 2 and len(contour.paths["GD"].get_data()[0]) == 3
+    assert contour.title.startswith("after 2 steps")
+    contour.stepper.reset.click()
+    assert contour.stepper.value == 0 and len(contour.paths["GD"].get_data()[0]) == 1
+
+
+def test_fast_render_equals_a_full_redraw(contour):
+    """Blitting the moving artists over the cached background gives the same picture."""
+    import io
+
+    from PIL import Image
+
+    contour.named_controls["lr"].value = 0.3
+    fast = np.asarray(Image.open(io.BytesIO(contour.image.value)).convert("RGB"), dtype=int)
+    full = np.asarray(Image.open(io.BytesIO(contour.render_full())).convert("RGB"), dtype=int)
+    assert fast.shape == full.shape
+    assert np.mean(np.abs(fast - full)) < 1.0  # identical but for anti-aliasing at a few edges
+
+
+def test_controls_have_the_ranges_the_course_needs():
+    beta = beta_slider()
+    assert beta.options[0] == 0 and beta.options[-1] == 0.999
+    assert sum(b >= 0.9 for b in beta.options) >= 10  # resolution near 1
+    batch = batch_size_slider(1000)
+    assert batch.options[:3] == (1, 2, 4) and batch.options[-2:] == (512, 1000)
+    lr = lr_slider(0.1, 1e-4, 10)
+    assert (lr.min, lr.max, lr.value) == (-4, 1, 0.1)
+
+
+def test_a_bad_hyperparameter_shows_its_error_in_the_figure():
+    explorer = ContourExplorer(
+        Quadratic(),
+        lambda beta: {"Adam": Adam(betas=(beta, 0.999))},
+        beta=lr_slider(0.5, 0.1, 3, description="β₁"),
+    )
+    explorer.named_controls["beta"].value = 2.0
+    assert explorer.message.startswith("ValueError: betas[0]=2")

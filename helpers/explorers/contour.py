@@ -1,0 +1,187 @@
+"""The standard 2-D explorer: contours with the paths, and the loss against step."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import ipywidgets as widgets
+import numpy as np
+
+from ..engine import Explorer, StepControls, function_picker
+from ..objectives import Objective
+from ..plots import draw_contours
+from ..runner import RunResult, run
+
+COLORS = ["tab:blue", "tab:orange", "tab:green", "tab:red", "tab:purple", "tab:brown", "tab:pink"]
+
+
+def loss_gap(losses: np.ndarray, min_value: float) -> np.ndarray:
+    """f − f_min, floored so that a run that reaches the minimum stays on the log axis."""
+    return np.maximum(losses - min_value, 1e-300)
+
+
+class ContourExplorer(Explorer):
+    """Contours of a 2-D objective with each optimizer's path (left) and f − f_min against step
+    on a log axis (right). A run that diverges says so in the figure.
+
+    ``optimizers`` is a function of the controls' values (passed by name) that returns
+    ``{label: optimizer}``; every other keyword argument is a control. For example::
+
+        ContourExplorer(Quadratic(10), lambda lr: {"GD": SGD(lr=lr)}, lr=lr_slider(0.5))
+
+    ``objectives`` is one objective or a ``{name: objective}`` dict (then a picker appears).
+    The start point has its own sliders; ``step_by_step=True`` adds Step / Play / Reset.
+    """
+
+    def __init__(
+        self,
+        objectives: Objective | dict[str, Objective],
+        optimizers: Callable[..., dict],
+        *,
+        steps: int = 50,
+        max_steps: int = 500,
+        step_by_step: bool = False,
+        figsize=(10.0, 4.2),
+        **controls,
+    ):
+        if isinstance(objectives, Objective):
+            objectives = {objectives.name: objectives}
+        self.objectives = dict(objectives)
+        self.make_optimizers = optimizers
+        self.named_controls = controls
+        self.picker = function_picker(self.objectives) if len(self.objectives) > 1 else None
+        self.steps = widgets.IntSlider(steps, min=1, max=max_steps, description="steps")
+        self.x0 = widgets.FloatSlider(description="start x", readout_format=".2f", step=0.01)
+        self.y0 = widgets.FloatSlider(description="start y", readout_format=".2f", step=0.01)
+        self.stepper = StepControls(steps) if step_by_step else None
+        all_controls = ([self.picker] if self.picker else []) + list(controls.values())
+        all_controls += [self.steps, self.x0, self.y0] + ([self.stepper] if self.stepper else [])
+        super().__init__(all_controls, figsize=figsize)
+
+        self.ax, self.loss_ax = self.figure.subplots(1, 2, gridspec_kw={"width_ratios": [1, 1]})
+        self.figure.subplots_adjust(left=0.07, right=0.98, bottom=0.13, top=0.86, wspace=0.22)
+        self.loss_ax.set(yscale="log", xlabel="step t", ylabel=r"$f(\theta_t) - f_{min}$")
+        self.loss_ax.grid(True, which="major", alpha=0.3)
+        labels = list(self._optimizers())
+        self.paths, self.ends, self.curves = {}, {}, {}
+        for label, color in zip(labels, COLORS, strict=False):
+            (self.paths[label],) = self.ax.plot(
+                [], [], "-o", color=color, ms=2.5, lw=1.4, label=label
+            )
+            (self.ends[label],) = self.ax.plot([], [], "o", color=color, ms=7, mec="white")
+            (self.curves[label],) = self.loss_ax.plot([], [], color=color, lw=1.6, label=label)
+        (self.start,) = self.ax.plot([], [], "s", color="black", ms=6)
+        self.status = self.ax.text(
+            0.02,
+            0.97,
+            "",
+            transform=self.ax.transAxes,
+            va="top",
+            color="darkred",
+            fontsize=12,
+            fontweight="bold",
+            bbox={"facecolor": "white", "alpha": 0.85, "lw": 0},
+        )
+        self.moving(
+            *self.paths.values(),
+            *self.ends.values(),
+            *self.curves.values(),
+            self.start,
+            self.status,
+            self.figure.suptitle(""),
+        )
+        if len(labels) > 1:
+            self.loss_ax.legend(loc="upper right", fontsize=9)
+        self.results: dict[str, RunResult] = {}
+        self._drawn = None  # (objective name, steps) the static parts show
+        self._cache_key = None
+        self._quiet = False
+        if self.picker:
+            self.picker.observe(self._new_objective, names="value")
+        self._new_objective()
+        self.refresh()
+
+    # -- the static parts, redrawn only when the objective or the step count changes ----------
+    @property
+    def objective(self) -> Objective:
+        return self.objectives[self.picker.value if self.picker else next(iter(self.objectives))]
+
+    def _new_objective(self, change=None) -> None:
+        objective = self.objective
+        (xlo, xhi), (ylo, yhi) = objective.bounds
+        self._quiet = True  # moving the start sliders below must not redraw four times
+        for slider, low, high, start in (
+            (self.x0, xlo, xhi, objective.x0[0]),
+            (self.y0, ylo, yhi, objective.x0[1]),
+        ):
+            slider.min, slider.max = -1e9, 1e9  # widen first so min ≤ max holds at every moment
+            slider.min, slider.max, slider.value = low, high, start
+        self._quiet = False
+        self._draw_landscape(objective)
+        if change is not None:
+            self.refresh()
+
+    def _draw_landscape(self, objective: Objective) -> None:
+        ax = self.ax
+        for artist in [*ax.collections, *[t for t in ax.lines if t.get_label() == "_minimum"]]:
+            artist.remove()
+        gap = draw_contours(ax, objective)
+        ax.set_title(objective.name)
+        self._gap_range = (gap.max() * 10, 1e-12 * max(gap.max(), 1e-300))
+        self._drawn = None  # the loss axis limits follow
+
+    def _set_step_axis(self, steps: int) -> None:
+        if self._drawn != (self.objective.name, steps):
+            high, low = self._gap_range
+            self.loss_ax.set(xlim=(0, steps), ylim=(low, high))
+            self._drawn = (self.objective.name, steps)
+            self.redraw_background()
+
+    # -- every update ---------------------------------------------------------------------------
+    def _optimizers(self) -> dict:
+        return self.make_optimizers(**{k: c.value for k, c in self.named_controls.items()})
+
+    def _on_change(self, change) -> None:
+        if not self._quiet:
+            self.refresh()
+
+    def update(self) -> None:
+        steps = self.steps.value
+        objective = self.objective
+        self._set_step_axis(steps)
+        if self.stepper:
+            self.stepper.play.max = steps
+        x0 = np.array([self.x0.value, self.y0.value])
+        key = (
+            objective.name,
+            steps,
+            tuple(x0),
+            tuple((k, c.value) for k, c in self.named_controls.items()),
+        )
+        if key != self._cache_key:  # a Play step only re-slices the runs already computed
+            self.results = {
+                label: run(opt, objective, x0, steps) for label, opt in self._optimizers().items()
+            }
+            self._cache_key = key
+        shown = min(self.stepper.value, steps) if self.stepper else steps
+
+        verdicts, diverged = [], []
+        for label, result in self.results.items():
+            path = result.path[: shown + 1]
+            path = path[np.all(np.isfinite(path), axis=-1)]
+            self.paths[label].set_data(path[:, 0], path[:, 1])
+            self.ends[label].set_data(path[-1:, 0], path[-1:, 1])
+            gap = loss_gap(result.losses[: shown + 1], objective.min_value)
+            finite = np.isfinite(gap)
+            self.curves[label].set_data(np.arange(gap.size)[finite], gap[finite])
+            k = int(result.diverged_at)
+            if 0 <= k <= shown:
+                verdicts.append(f"{label}: diverged at step {k}")
+                diverged.append(f"{label} diverged at step {k}")
+            else:
+                verdicts.append(f"{label}: f − f_min = {gap[-1]:.2g}")
+        self.start.set_data([x0[0]], [x0[1]])
+        self.status.set_text("\n".join(diverged))
+        self.status.set_visible(bool(diverged))
+        where = f"after {shown} steps" if self.stepper else f"{steps} steps"
+        self.figure._suptitle.set_text(f"{where} · " + " · ".join(verdicts))
