@@ -36,22 +36,33 @@ __all__ = [
     "function_picker",
     "StepControls",
     "encode_png",
+    "tidy",
 ]
 
 _STYLE = {"description_width": "initial"}
 
 
 # -- controls: one look for every notebook ---------------------------------------------------
+LOG2_STEP = math.log10(2) / 15  # 15 slider stops per doubling
+
+
 def lr_slider(value: float = 0.1, low: float = 1e-3, high: float = 3.0, description="η (lr)"):
-    """The learning rate as a log slider: equal distances along it are equal ratios."""
+    """The learning rate as a log slider: equal distances along it are equal ratios.
+
+    Its stops lie on a grid that contains every power of two (…, 0.25, 0.5, 1, 2, …), so the
+    thresholds the notebooks discuss (η = 1/L and 2/L for L a power of two) can be hit exactly;
+    one arrow-key press changes η by 4.7 %, fifteen presses double it.
+    """
+    lowest = math.floor(round(math.log10(low) / LOG2_STEP, 6)) * LOG2_STEP
+    highest = math.ceil(round(math.log10(high) / LOG2_STEP, 6)) * LOG2_STEP
     return widgets.FloatLogSlider(
         value=value,
         base=10,
-        min=math.log10(low),
-        max=math.log10(high),
-        step=0.01,
+        min=lowest,
+        max=highest,
+        step=LOG2_STEP,
         description=description,
-        readout_format=".3g",
+        readout_format=".3",  # d3 format: 3 significant digits, no trailing zeros
         style=_STYLE,
         layout=widgets.Layout(width="340px"),
     )
@@ -132,6 +143,12 @@ class StepControls:
 
     def _label(self):
         self.label.value = f"step {self.play.value} / {self.play.max}"
+
+
+def tidy(value):
+    """A slider's float rounded to 10 significant digits: a log slider's stop 10^(k·step)
+    reads 0.49999999999998 where the student chose 0.5."""
+    return float(f"{value:.10g}") if isinstance(value, float) else value
 
 
 def encode_png(rgba: np.ndarray) -> bytes:

@@ -77,7 +77,7 @@ class Parabola(Objective):
         self.minima = np.zeros((1, 1))
         self.bounds = np.array([[-12.0, 12.0]])
         self.x0 = np.array([float(x0)])
-        self.curvature = 2 * self.a  # the second derivative, L in the step-size theory
+        self.L = self.mu = 2 * self.a  # the curvature f''(x): GD is stable for η < 2/L
 
     def value(self, x):
         return self.a * x[..., 0] ** 2
@@ -279,6 +279,7 @@ class LinearRegression(Objective):
         self.minima = best[None, :]
         self.min_value = float(self.value(best))
         self.eigenvalues = np.linalg.eigvalsh(self.hessian)
+        self.mu, self.L = self.eigenvalues  # smallest and largest curvature
         self.bounds = best[:, None] + np.array([[-4.0, 4.0], [-4.0, 4.0]])
         self.x0 = np.array([0.0, 0.0])
 

@@ -19,6 +19,7 @@ REQUIRED = {
     "tqdm": "progress bars",
 }
 CONSTRAINTS = Path(__file__).resolve().parents[1] / "constraints.txt"
+LEFT = "style='text-align:left'"  # JupyterLab right-aligns table cells by default
 FIX = "from the repository's folder run `make lab` (it installs everything into .venv)"
 
 
@@ -51,14 +52,14 @@ class Report:
     def _repr_html_(self) -> str:
         missing = "<b style='color:#b00'>missing</b>"
         cells = "".join(
-            f"<tr><td><code>{name}</code></td><td>{html.escape(purpose)}</td>"
-            f"<td>{installed or missing}</td><td>{pin or '–'}</td></tr>"
+            f"<tr><td {LEFT}><code>{name}</code></td><td {LEFT}>{html.escape(purpose)}</td>"
+            f"<td {LEFT}>{installed or missing}</td><td {LEFT}>{pin or '–'}</td></tr>"
             for name, purpose, installed, pin in self.rows
         )
         colour = "#070" if self.ok else "#b00"
         return (
-            f"<table><tr><th>package</th><th>used for</th><th>installed</th>"
-            f"<th>tested with</th></tr>{cells}</table>"
+            f"<table style='margin-left:0'><tr><th {LEFT}>package</th><th {LEFT}>used for</th>"
+            f"<th {LEFT}>installed</th><th {LEFT}>tested with</th></tr>{cells}</table>"
             f"<p style='color:{colour}'><b>{html.escape(self.summary())}</b> "
             f"(Python {platform.python_version()})</p>"
         )

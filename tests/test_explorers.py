@@ -28,7 +28,7 @@ def test_parabola_explorer_shows_its_run(strict):
     x, fx = explorer.zigzag.get_data()
     np.testing.assert_allclose(x, 10 * 0.8 ** np.arange(21))
     np.testing.assert_allclose(fx, x**2)
-    assert explorer.title.startswith("η = 0.1: |x| × 0.8 per step")
+    assert explorer.title.startswith("η = 0.1: x × (1 − 2η) = 0.8 per step")
     assert explorer.image.value[:4] == b"\x89PNG"
 
 
@@ -43,6 +43,20 @@ def test_parabola_explorer_every_control_over_its_whole_range(strict):
         explorer.steps.value = int(steps)
         assert explorer.message == ""
         assert len(explorer.zigzag.get_data()[0]) == int(steps) + 1
+
+
+@pytest.mark.parametrize(
+    ("lr", "says"),
+    [
+        (0.49999999999998, "x = 0 exactly after step 1"),
+        (0.8, "= -0.6 per step"),
+        (1.0, "= -1 per step; after 20 steps x = 10"),
+    ],
+)
+def test_parabola_explorer_names_each_regime(strict, lr, says):
+    explorer = ParabolaGD()
+    explorer.lr.value = lr  # what the log slider's stop for 0.5 really holds
+    assert says in explorer.title
 
 
 def test_parabola_explorer_largest_learning_rate_says_diverged(strict):
@@ -190,7 +204,10 @@ def test_controls_have_the_ranges_the_course_needs():
     batch = batch_size_slider(1000)
     assert batch.options[:3] == (1, 2, 4) and batch.options[-2:] == (512, 1000)
     lr = lr_slider(0.1, 1e-4, 10)
-    assert (lr.min, lr.max, lr.value) == (-4, 1, 0.1)
+    assert lr.min <= -4 and lr.max >= 1 and lr.value == 0.1
+    stops = lr.base ** np.arange(lr.min, lr.max + lr.step / 2, lr.step)
+    for power_of_two in (0.25, 0.5, 1.0, 2.0):  # thresholds the notebooks ask about are stops
+        assert np.min(np.abs(stops - power_of_two)) < 1e-9
 
 
 def test_a_bad_hyperparameter_shows_its_error_in_the_figure():

@@ -7,7 +7,7 @@ from collections.abc import Callable
 import ipywidgets as widgets
 import numpy as np
 
-from ..engine import Explorer, StepControls, function_picker
+from ..engine import Explorer, StepControls, function_picker, tidy
 from ..objectives import Objective
 from ..plots import draw_contours
 from ..runner import RunResult, run
@@ -139,7 +139,7 @@ class ContourExplorer(Explorer):
 
     # -- every update ---------------------------------------------------------------------------
     def _optimizers(self) -> dict:
-        return self.make_optimizers(**{k: c.value for k, c in self.named_controls.items()})
+        return self.make_optimizers(**{k: tidy(c.value) for k, c in self.named_controls.items()})
 
     def _on_change(self, change) -> None:
         if not self._quiet:
