@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, replace
 from typing import NamedTuple
 
 import numpy as np
@@ -45,7 +46,16 @@ class RunResult:
         return self.path[-1]
 
 
-def run(optimizer, objective, x0, steps: int, *, bound: float = 1e6) -> RunResult:
+def run(
+    optimizer,
+    objective,
+    x0,
+    steps: int,
+    *,
+    bound: float = 1e6,
+    gradient: Callable | None = None,
+    lr_schedule: Callable | None = None,
+) -> RunResult:
     """Take ``steps`` steps of ``optimizer`` on ``objective`` from ``x0``.
 
     ``objective`` is anything with ``value(x)`` and ``grad(x)`` acting on the last axis;
@@ -53,6 +63,11 @@ def run(optimizer, objective, x0, steps: int, *, bound: float = 1e6) -> RunResul
     A run counts as diverged at the first step where a coordinate or the loss is not finite
     or a coordinate's magnitude exceeds ``bound``. Overflow is expected there and is not
     reported as a numpy warning: ``diverged_at`` says it instead.
+
+    ``gradient(x, t)``, if given, replaces ``objective.grad(x)`` at step t = 1, 2, …: a
+    mini-batch estimate, for example (``helpers.stochastic.MinibatchGradient``); the recorded
+    losses stay the full objective's. ``lr_schedule(t)``, if given, is the learning rate of
+    step t (``helpers.schedules``); it replaces the optimizer's ``lr`` step by step.
     """
     if not (isinstance(steps, int | np.integer) and steps >= 0):
         raise ValueError(f"steps={steps} is outside its valid range: an integer in [0, inf)")
@@ -67,7 +82,10 @@ def run(optimizer, objective, x0, steps: int, *, bound: float = 1e6) -> RunResul
     with np.errstate(all="ignore"):  # a diverging run overflows; it is flagged below
         path[0], losses[0] = theta, objective.value(theta)
         for t in range(1, steps + 1):
-            theta, state = optimizer.step(theta, objective.grad(theta), state)
+            if lr_schedule is not None:
+                optimizer = replace(optimizer, lr=lr_schedule(t))
+            g = objective.grad(theta) if gradient is None else gradient(theta, t)
+            theta, state = optimizer.step(theta, g, state)
             path[t], losses[t] = theta, objective.value(theta)
             states.append(state)
 

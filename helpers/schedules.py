@@ -1,0 +1,153 @@
+r"""Learning-rate schedules: η_t as a plain function of the step t = 1, 2, …
+
+Each function takes the step (an int or an array of ints, 1 for the first update) and keyword
+parameters, and returns the learning rate to use for that step. ``schedule(name, **params)``
+checks the parameters once and returns a one-argument function, ready for
+``helpers.run(..., lr_schedule=...)`` or for a torch loop::
+
+    lr_at = schedule("cosine", lr=0.1, total_steps=1000)
+    for t in range(1, 1001):
+        for group in torch_optimizer.param_groups:
+            group["lr"] = lr_at(t)
+        ...
+
+Where ``torch.optim.lr_scheduler`` has the same schedule (StepLR, ExponentialLR,
+CosineAnnealingLR, LinearLR → CosineAnnealingLR, OneCycleLR), ``tests/test_schedules.py`` shows
+that the two give the same learning rate at every step.
+"""
+
+from __future__ import annotations
+
+import math
+from functools import partial
+
+import numpy as np
+
+__all__ = [
+    "constant",
+    "step_decay",
+    "exponential",
+    "inverse_time",
+    "cosine",
+    "warmup_cosine",
+    "one_cycle",
+    "schedule",
+    "SCHEDULES",
+]
+
+
+def constant(t, *, lr):
+    r"""η_t = η."""
+    return lr + 0.0 * np.asarray(t, dtype=float)
+
+
+def step_decay(t, *, lr, step_size, gamma=0.1):
+    r"""η_t = η · γ^⌊(t − 1)/s⌋: multiply by γ every s steps (torch's StepLR)."""
+    return lr * gamma ** np.floor_divide(np.asarray(t) - 1, step_size)
+
+
+def exponential(t, *, lr, gamma):
+    r"""η_t = η · γ^(t − 1): a constant factor every step (torch's ExponentialLR)."""
+    return lr * gamma ** (np.asarray(t, dtype=float) - 1)
+
+
+def inverse_time(t, *, lr, decay):
+    r"""η_t = η / (1 + k·(t − 1)): the 1/t decay under which SGD converges (Robbins–Monro)."""
+    return lr / (1 + decay * (np.asarray(t, dtype=float) - 1))
+
+
+def cosine(t, *, lr, total_steps, lr_min=0.0):
+    r"""η_t = η_min + (η − η_min)·(1 + cos(π (t − 1)/T))/2: half a cosine from η down to η_min
+    over T steps (torch's CosineAnnealingLR with T_max = T)."""
+    progress = (np.asarray(t, dtype=float) - 1) / total_steps
+    return lr_min + (lr - lr_min) * (1 + np.cos(np.pi * progress)) / 2
+
+
+def warmup_cosine(t, *, lr, total_steps, warmup_steps, start_factor=0.01, lr_min=0.0):
+    r"""Linear warm-up from η·f to η over the first W steps, then a cosine down to η_min over
+    the remaining T − W (torch's LinearLR followed by CosineAnnealingLR in a SequentialLR)."""
+    e = np.asarray(t, dtype=float) - 1  # steps taken before this one
+    warm = lr * (start_factor + (1 - start_factor) * np.minimum(e, warmup_steps) / warmup_steps)
+    cool = cosine(
+        e - warmup_steps + 1, lr=lr, total_steps=total_steps - warmup_steps, lr_min=lr_min
+    )
+    return np.where(e < warmup_steps, warm, cool)
+
+
+def one_cycle(t, *, lr, total_steps, pct_start=0.3, div_factor=25.0, final_div_factor=1e4):
+    r"""One cycle (Smith 2018), as torch's OneCycleLR with cosine annealing: from η/d up to η
+    over the first p·T steps, then down to η/(d·d_final) at step T, each leg half a cosine."""
+    initial = lr / div_factor
+    final = initial / final_div_factor
+    e = np.asarray(t, dtype=float) - 1
+    peak = float(pct_start * total_steps) - 1  # the step index at which η is largest
+
+    def anneal(start, end, fraction):
+        return end + (start - end) / 2 * (np.cos(np.pi * fraction) + 1)
+
+    rising = anneal(initial, lr, e / peak)
+    falling = anneal(lr, final, (e - peak) / (total_steps - 1 - peak))
+    return np.where(e <= peak, rising, falling)
+
+
+SCHEDULES = {
+    "constant": constant,
+    "step": step_decay,
+    "exponential": exponential,
+    "1/t": inverse_time,
+    "cosine": cosine,
+    "warm-up + cosine": warmup_cosine,
+    "one-cycle": one_cycle,
+}
+
+
+def _check(name, value, valid: bool, expected: str):
+    if not valid:
+        raise ValueError(f"{name}={value} is outside its valid range: {expected}")
+
+
+def _is_count(value) -> bool:
+    return isinstance(value, int | np.integer) and value >= 1
+
+
+def schedule(name: str, **params):
+    """The schedule ``name`` (a key of SCHEDULES) with its parameters checked, as f(t)."""
+    if name not in SCHEDULES:
+        raise ValueError(f"schedule={name!r} is not one of {sorted(SCHEDULES)}")
+    lr = params.get("lr")
+    _check("lr", lr, lr is not None and math.isfinite(lr) and lr >= 0, "[0, inf)")
+    total = params.get("total_steps")
+    if "total_steps" in params:
+        _check("total_steps", total, _is_count(total), "an integer in [1, inf)")
+    if "step_size" in params:
+        _check(
+            "step_size",
+            params["step_size"],
+            _is_count(params["step_size"]),
+            "an integer in [1, inf)",
+        )
+    if "gamma" in params:
+        _check("gamma", params["gamma"], 0 < params["gamma"] <= 1, "(0, 1]")
+    if "decay" in params:
+        _check("decay", params["decay"], params["decay"] >= 0, "[0, inf)")
+    if "lr_min" in params:
+        _check("lr_min", params["lr_min"], 0 <= params["lr_min"] <= lr, f"[0, lr={lr}]")
+    if "warmup_steps" in params:
+        w = params["warmup_steps"]
+        _check(
+            "warmup_steps",
+            w,
+            _is_count(w) and w < total,
+            f"an integer in [1, total_steps − 1] = [1, {total - 1}]",
+        )
+    if "start_factor" in params:
+        _check("start_factor", params["start_factor"], 0 < params["start_factor"] <= 1, "(0, 1]")
+    if "pct_start" in params:
+        p = params["pct_start"]
+        _check("pct_start", p, 0 < p < 1 and p * total >= 2, "(0, 1), with pct_start·total ≥ 2")
+    for factor in ("div_factor", "final_div_factor"):
+        if factor in params:
+            _check(factor, params[factor], params[factor] >= 1, "[1, inf)")
+    function = SCHEDULES[name]
+    function(np.arange(1, 3), **params)  # a wrong parameter name fails here, not mid-run
+    return partial(function, **params)
