@@ -260,6 +260,7 @@ class LinearRegression(Objective):
     """
 
     name = "linear regression (MSE)"
+    axis_labels = ("slope $w$", "intercept $b$")
 
     def __init__(self, x, y):
         self.x = np.asarray(x, dtype=float).ravel()

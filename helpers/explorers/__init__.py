@@ -4,7 +4,7 @@
 * ``contour``: the standard 2-D explorer: contours, paths and loss against step.
 """
 
-from .contour import ContourExplorer
+from .contour import ContourExplorer, Setup
 from .parabola import ParabolaGD
 
-__all__ = ["ContourExplorer", "ParabolaGD"]
+__all__ = ["ContourExplorer", "ParabolaGD", "Setup"]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import NamedTuple
 
 import ipywidgets as widgets
 import numpy as np
@@ -11,6 +12,17 @@ from ..engine import Explorer, StepControls, function_picker, tidy
 from ..objectives import Objective
 from ..plots import draw_contours
 from ..runner import RunResult, run
+
+
+class Setup(NamedTuple):
+    """What one labelled run needs beyond its optimizer: a stochastic gradient
+    (``helpers.stochastic.MinibatchGradient``) and/or a learning-rate schedule
+    (``helpers.schedules.schedule``); both as ``helpers.run`` takes them."""
+
+    optimizer: object
+    gradient: Callable | None = None
+    lr_schedule: Callable | None = None
+
 
 COLORS = ["tab:blue", "tab:orange", "tab:green", "tab:red", "tab:purple", "tab:brown", "tab:pink"]
 
@@ -25,7 +37,8 @@ class ContourExplorer(Explorer):
     on a log axis (right). A run that diverges says so in the figure.
 
     ``optimizers`` is a function of the controls' values (passed by name) that returns
-    ``{label: optimizer}``; every other keyword argument is a control. For example::
+    ``{label: optimizer}`` (or ``{label: Setup(optimizer, gradient, lr_schedule)}`` for
+    stochastic gradients or a schedule); every other keyword argument is a control. For example::
 
         ContourExplorer(Quadratic(10), lambda lr: {"GD": SGD(lr=lr)}, lr=lr_slider(0.5))
 
@@ -159,9 +172,17 @@ class ContourExplorer(Explorer):
             tuple((k, c.value) for k, c in self.named_controls.items()),
         )
         if key != self._cache_key:  # a Play step only re-slices the runs already computed
-            self.results = {
-                label: run(opt, objective, x0, steps) for label, opt in self._optimizers().items()
-            }
+            self.results = {}
+            for label, setup in self._optimizers().items():
+                setup = setup if isinstance(setup, Setup) else Setup(setup)
+                self.results[label] = run(
+                    setup.optimizer,
+                    objective,
+                    x0,
+                    steps,
+                    gradient=setup.gradient,
+                    lr_schedule=setup.lr_schedule,
+                )
             self._cache_key = key
         shown = min(self.stepper.value, steps) if self.stepper else steps
 

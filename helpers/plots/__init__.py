@@ -57,5 +57,6 @@ def draw_contours(
         ax.contourf(X, Y, gap, levels=chosen, cmap="Blues_r", alpha=0.55, extend="both", norm="log")
     ax.contour(X, Y, gap, levels=chosen, colors="0.45", linewidths=0.5)
     ax.plot(*objective.minima.T, "*", color="gold", mec="black", ms=13, label="_minimum")
-    ax.set(xlim=(xlo, xhi), ylim=(ylo, yhi), xlabel=r"$\theta_1$", ylabel=r"$\theta_2$")
+    xlabel, ylabel = getattr(objective, "axis_labels", (r"$\theta_1$", r"$\theta_2$"))
+    ax.set(xlim=(xlo, xhi), ylim=(ylo, yhi), xlabel=xlabel, ylabel=ylabel)
     return gap
