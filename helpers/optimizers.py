@@ -264,6 +264,8 @@ class Adam(Optimizer):
         \theta_t &= \theta_{t-1} - \eta\, \hat m_t / (\sqrt{\hat v_t} + \epsilon)
 
     With ``amsgrad=True``, v̂ uses the running maximum max_{s≤t} v_s in place of v_t.
+    ``bias_correction=False`` (a course extra, not in PyTorch) uses m̂ = m and v̂ = v, to show
+    what the correction is for: without it the first steps are far too short.
     ε sits outside the square root, as in PyTorch, Keras and the Adam paper.
     """
 
@@ -272,6 +274,7 @@ class Adam(Optimizer):
     eps: float = 1e-8
     weight_decay: float = 0.0
     amsgrad: bool = False
+    bias_correction: bool = True
 
     def __post_init__(self):
         _check("lr", self.lr, 0, _INF)
@@ -297,8 +300,9 @@ class Adam(Optimizer):
         m = beta1 * state.m + (1 - beta1) * g
         v = beta2 * state.v + (1 - beta2) * g * g
         v_max = None if state.v_max is None else np.maximum(state.v_max, v)
-        m_hat = m / (1 - beta1**t)
-        v_hat = (v if v_max is None else v_max) / (1 - beta2**t)
+        m_hat, v_hat = m, (v if v_max is None else v_max)
+        if self.bias_correction:
+            m_hat, v_hat = m_hat / (1 - beta1**t), v_hat / (1 - beta2**t)
         theta = theta - _per_run(self.lr) * m_hat / (np.sqrt(v_hat) + _per_run(self.eps))
         return theta, AdamState(t, m, v, m_hat, v_hat, v_max)
 

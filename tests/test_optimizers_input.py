@@ -61,4 +61,18 @@ def test_defaults_are_valid_and_torchs(cls):
     param = torch.zeros(1, requires_grad=True)
     theirs = getattr(torch.optim, cls.__name__)([param]).defaults
     for name, value in vars(ours).items():
+        if name in COURSE_EXTRAS:
+            continue
         assert theirs[name] == (tuple(value) if isinstance(value, tuple) else value), name
+
+
+COURSE_EXTRAS = {"bias_correction"}  # options torch does not have, off by default
+
+
+def test_adam_without_bias_correction_uses_the_raw_moments():
+    plain, raw = Adam(lr=0.1), Adam(lr=0.1, bias_correction=False)
+    theta = np.array([1.0, -2.0])
+    _, corrected = plain.step(theta, theta, plain.init(theta))
+    _, uncorrected = raw.step(theta, theta, raw.init(theta))
+    np.testing.assert_allclose(uncorrected.m_hat, 0.1 * theta)  # (1 − β₁) g: ten times too small
+    np.testing.assert_allclose(corrected.m_hat, theta)  # the correction restores g
