@@ -30,13 +30,18 @@ def pins() -> dict[str, str]:
 
 
 def conda_packages() -> dict[str, str]:
-    """name → version spec of every conda dependency except python and pip."""
+    """name → version spec of every conda (and pip-section) dependency but python and pip."""
     env = yaml.safe_load((ROOT / "environment.yml").read_text())
     found = {}
     for dep in env["dependencies"]:
         if isinstance(dep, str):
             name, _, spec = dep.partition("=")
             found[normalise(CONDA_TO_PIP.get(name, name))] = spec
+        else:  # the pip: section, for what conda-forge lacks or Binder installs with pip
+            for line in dep["pip"]:
+                if "==" in line:
+                    name, _, version = line.split("#")[0].strip().partition("==")
+                    found[normalise(name)] = version
     found.pop("python"), found.pop("pip")
     return found
 
