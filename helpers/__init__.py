@@ -46,4 +46,6 @@ __all__ = [
     "objectives",
     "optimizers",
     "theory",
+    "schedules",
+    "stochastic",
 ]
