@@ -182,6 +182,7 @@ class Explorer:
         self.message = ""  # the error shown instead of the figure, if any
         self._moving: list = []
         self._background = None
+        self._panel_boxes: dict = {}  # axes → the pixel box redraw_panel repaints
         for control in controls:
             watched = control.play if isinstance(control, StepControls) else control
             watched.observe(self._on_change, names="value")
@@ -203,6 +204,28 @@ class Explorer:
     def redraw_background(self) -> None:
         """Call after changing anything that is not a moving artist."""
         self._background = None
+
+    def redraw_panel(self, ax) -> None:
+        """Redraw one panel (axes, ticks and labels) into the cached background.
+
+        Cheaper than ``redraw_background`` when only one panel's static parts changed (new
+        limits, say): its area, padded for tick labels that change width, is painted white
+        and drawn again; the moving artists are drawn on top at every render, as usual.
+        """
+        if self._background is None:
+            return  # nothing cached yet: the next render draws everything anyway
+        renderer = self.canvas.get_renderer()
+        if ax not in self._panel_boxes:  # panels do not move, so measure each once
+            self._panel_boxes[ax] = ax.get_tightbbox(renderer).padded(12)
+        box = self._panel_boxes[ax]
+        self.canvas.restore_region(self._background)
+        pixels = np.asarray(self.canvas.buffer_rgba())  # a writable view of the canvas
+        height, width = pixels.shape[:2]
+        rows = slice(max(0, height - int(np.ceil(box.y1))), min(height, height - int(box.y0)))
+        columns = slice(max(0, int(box.x0)), min(width, int(np.ceil(box.x1))))
+        pixels[rows, columns] = 255
+        ax.draw(renderer)
+        self._background = self.canvas.copy_from_bbox(self.figure.bbox)
 
     def _on_change(self, change) -> None:
         self.refresh()

@@ -26,6 +26,8 @@ from torch import nn
 from torch.func import functional_call, vmap
 from torch.nn import functional as F
 
+from .progress import progress as bar
+
 __all__ = [
     "two_spirals",
     "MLP",
@@ -187,9 +189,7 @@ def _train(model, x, y, optimizer, epochs, batch_size, seed, progress) -> list[f
     generator = torch.Generator().manual_seed(seed)
     epoch_range = range(epochs)
     if progress:
-        from tqdm.auto import tqdm
-
-        epoch_range = tqdm(epoch_range, desc="epochs")
+        epoch_range = bar(epoch_range, desc="epochs")
     losses = []
     for _ in epoch_range:
         if batch_size is None:

@@ -106,7 +106,7 @@ class ContourExplorer(Explorer):
         if len(labels) > 1:
             self.loss_ax.legend(loc="upper right", fontsize=9)
         self.results: dict[str, RunResult] = {}
-        self._drawn = None  # (objective name, steps) the static parts show
+        self._step_limit = None  # where the loss panel's step axis ends
         self._cache_key = None
         self._quiet = False
         if self.picker:
@@ -140,15 +140,17 @@ class ContourExplorer(Explorer):
             artist.remove()
         gap = draw_contours(ax, objective)
         ax.set_title(objective.name)
-        self._gap_range = (gap.max() * 10, 1e-12 * max(gap.max(), 1e-300))
-        self._drawn = None  # the loss axis limits follow
+        self.loss_ax.set_ylim(1e-12 * max(gap.max(), 1e-300), gap.max() * 10)
+        self.redraw_background()
 
     def _set_step_axis(self, steps: int) -> None:
-        if self._drawn != (self.objective.name, steps):
-            high, low = self._gap_range
-            self.loss_ax.set(xlim=(0, steps), ylim=(low, high))
-            self._drawn = (self.objective.name, steps)
-            self.redraw_background()
+        # The step axis ends at the next round number (10, 20, 50, 100, …), so dragging the
+        # steps slider rarely changes it, and then only the loss panel is redrawn.
+        limit = next(m * 10**k for k in range(7) for m in (1, 2, 5) if m * 10**k >= steps)
+        if limit != self._step_limit:
+            self.loss_ax.set_xlim(0, limit)
+            self._step_limit = limit
+            self.redraw_panel(self.loss_ax)
 
     # -- every update ---------------------------------------------------------------------------
     def _optimizers(self) -> dict:
@@ -200,7 +202,8 @@ class ContourExplorer(Explorer):
                 verdicts.append(f"{label}: diverged at step {k}")
                 diverged.append(f"{label} diverged at step {k}")
             else:
-                verdicts.append(f"{label}: f − f_min = {gap[-1]:.2g}")
+                shown_gap = "0" if gap[-1] <= 1e-300 else f"{gap[-1]:.2g}"
+                verdicts.append(f"{label}: f − f_min = {shown_gap}")
         self.start.set_data([x0[0]], [x0[1]])
         self.status.set_text("\n".join(diverged))
         self.status.set_visible(bool(diverged))

@@ -60,7 +60,6 @@ class ConditioningExplorer(ContourExplorer):
         self.angle = widgets.IntSlider(
             value=int(angle), min=-90, max=90, step=5, description="rotation (°)"
         )
-        self._step_limit = None
         super().__init__(
             {"quadratic": self._quadratic()},
             self._runs,
@@ -99,11 +98,10 @@ class ConditioningExplorer(ContourExplorer):
         if not hasattr(self, "rates"):  # the first call, from ContourExplorer.__init__
             ax.set_aspect("equal")
             # The loss panel keeps these limits for every κ: its range barely depends on κ.
-            self._gap_range = (gap.max() * 10, 1e-12 * gap.max())
+            self.loss_ax.set_ylim(1e-12 * gap.max(), gap.max() * 10)
             self.rates = self.loss_ax.text(
                 0.5, 1.03, "", transform=self.loss_ax.transAxes, ha="center", fontsize=11
             )
-            self._panel_boxes = {}
             self.moving(self.rates)
             ax.set_title(r"$f(\theta) = \frac{1}{2}\,\theta^\top A\,\theta$")
         elif self._background is not None:
@@ -114,39 +112,6 @@ class ConditioningExplorer(ContourExplorer):
                 if not artist.get_animated():
                     ax.draw_artist(artist)
             self._background = self.canvas.copy_from_bbox(self.figure.bbox)
-
-    def _set_step_axis(self, steps: int) -> None:
-        # The step axis ends at the next round number (10, 20, 50, 100, …), so dragging the
-        # steps slider rarely changes the axis, and the loss panel is redrawn only then.
-        limit = min(m * 10**k for k in range(6) for m in (1, 2, 5) if m * 10**k >= steps)
-        if limit != self._step_limit:
-            high, low = self._gap_range
-            self.loss_ax.set(xlim=(0, limit), ylim=(low, high))
-            self._redraw_panel(self.loss_ax)
-            self._step_limit = limit
-
-    def _redraw_panel(self, ax) -> None:
-        """Redraw one panel, tick labels included, into the cached background.
-
-        Redrawing the whole figure costs ~35 ms, most of it text; one panel about half. The
-        panel's area (its tight box, padded for tick labels that change width) is blanked to
-        the figure's white and drawn again; ``ax.draw`` skips the moving artists, which every
-        render draws on top, as usual.
-        """
-        if self._background is None:
-            return  # nothing cached yet: the next render draws everything
-        renderer = self.canvas.get_renderer()
-        if ax not in self._panel_boxes:  # the panel does not move, so measure it once
-            self._panel_boxes[ax] = ax.get_tightbbox(renderer).padded(12)
-        box = self._panel_boxes[ax]
-        self.canvas.restore_region(self._background)
-        pixels = np.asarray(self.canvas.buffer_rgba())  # a writable view of the canvas
-        height, width = pixels.shape[:2]
-        rows = slice(max(0, height - int(np.ceil(box.y1))), min(height, height - int(box.y0)))
-        columns = slice(max(0, int(box.x0)), min(width, int(np.ceil(box.x1))))
-        pixels[rows, columns] = 255
-        ax.draw(renderer)
-        self._background = self.canvas.copy_from_bbox(self.figure.bbox)
 
     # -- every update ----------------------------------------------------------------------------
     def update(self) -> None:
