@@ -1,0 +1,81 @@
+"""Exercise checks for notebook 07 (learning-rate schedules)."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ..checks import Feedback, check_number
+from ..schedules import cosine
+
+__all__ = ["halving_gamma", "check_cosine"]
+
+
+def halving_gamma(answer) -> Feedback:
+    """Exercise 1: the per-step γ of an exponential schedule that halves η every 100 steps."""
+    right = 0.5 ** (1 / 100)
+    return check_number(
+        answer,
+        right,
+        name="gamma",
+        rtol=1e-4,
+        mistakes={
+            0.5: "that halves η at <i>every</i> step: after 100 steps η is 2⁻¹⁰⁰ times smaller.",
+            0.5 / 100: "γ multiplies η at every step, so 100 steps multiply it by γ¹⁰⁰, not 100·γ.",
+            1 - 0.5 / 100: "close, but that is a linear guess: (1 − 0.005)¹⁰⁰ ≈ 0.606, not 0.5.",
+            0.99: "0.99¹⁰⁰ ≈ 0.366: that decays faster than halving.",
+        },
+        hint="In 100 steps η is multiplied by γ how many times, and by what total factor?",
+        explanation="γ¹⁰⁰ = ½ gives γ = 0.5^(1/100) ≈ 0.99309.",
+    )
+
+
+def check_cosine(my_cosine) -> Feedback:
+    r"""Exercise 2: ``my_cosine(t, lr, total_steps)`` = η (1 + cos(π (t − 1)/T))/2."""
+    if my_cosine is None:
+        return Feedback(None, "Not answered yet: write <code>my_cosine</code> and run the cell.")
+    t = np.arange(1, 101)
+    try:
+        got = np.array([float(my_cosine(int(k), 0.1, 100)) for k in t])
+    except TypeError as error:
+        if "NoneType" in str(error):
+            return Feedback(None, "Not answered yet: <code>my_cosine</code> returns None.")
+        return Feedback(
+            False, f"Calling <code>my_cosine(t, lr, total_steps)</code> failed: {error}"
+        )
+    except Exception as error:  # the student's code: report, never raise
+        return Feedback(
+            False, f"Calling <code>my_cosine(t, lr, total_steps)</code> failed: {error!r}"
+        )
+    expected = cosine(t, lr=0.1, total_steps=100)
+    if np.allclose(got, expected, rtol=1e-9, atol=1e-12):
+        return Feedback(
+            True,
+            "Correct: it equals <code>helpers.schedules.cosine</code> (and "
+            "torch's CosineAnnealingLR) at every step.",
+        )
+    slips = [
+        (
+            0.1 * (1 + np.cos(np.pi * t / 100)) / 2,
+            "off by one step: the first step t = 1 must use the full η (progress (t − 1)/T = 0).",
+        ),
+        (
+            0.1 * (1 + np.cos(2 * np.pi * (t - 1) / 100)) / 2,
+            "that is a whole cosine period: η would come back up to its peak at the end.",
+        ),
+        (
+            0.1 * (1 + np.cos(np.pi * (t - 1) / 100)),
+            "η_1 comes out as 2η: the (1 + cos)/2 factor runs from 1 to 0, do not forget the /2.",
+        ),
+        (
+            0.1 * np.cos(np.pi * (t - 1) / 100),
+            "η goes negative in the second half: shift the cosine up so that it ends at 0.",
+        ),
+    ]
+    for wrong, why in slips:
+        if np.allclose(got, wrong, rtol=1e-9, atol=1e-12):
+            return Feedback(False, f"Not yet: {why}")
+    return Feedback(
+        False,
+        f"Not yet: at t = 1, 51, 100 your η is {got[0]:.4g}, {got[50]:.4g}, "
+        f"{got[99]:.4g}. It should start at η, pass η/2 half-way and end near 0.",
+    )

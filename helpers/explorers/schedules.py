@@ -1,0 +1,254 @@
+r"""Explorer for notebook 07 (learning-rate schedules).
+
+* ``ScheduleExplorer``: pick a schedule and its parameters; see η_t against t (left), the
+  mini-batch SGD run it drives on the seed-000 regression loss (middle) and f − f_min against
+  step (right), next to the same run at the constant η₀ (grey), which sees the same batches.
+"""
+
+from __future__ import annotations
+
+import ipywidgets as widgets
+import numpy as np
+
+from ..data import linear_data
+from ..engine import Explorer, function_picker, lr_slider, tidy
+from ..objectives import LinearRegression
+from ..optimizers import SGD, Adam
+from ..plots import draw_contours
+from ..runner import run
+from ..schedules import SCHEDULES, schedule
+from ..stochastic import MinibatchGradient
+from .contour import loss_gap
+
+__all__ = ["ScheduleExplorer", "SCHEDULE_PARAMETERS", "schedule_parameters"]
+
+_STYLE = {"description_width": "initial"}
+
+# Which controls each schedule reads (the others are greyed out).
+SCHEDULE_PARAMETERS = {
+    "constant": (),
+    "step": ("gamma", "step_size"),
+    "exponential": ("gamma",),
+    "1/t": ("decay",),
+    "cosine": (),
+    "warm-up + cosine": ("warmup",),
+    "one-cycle": ("warmup",),
+}
+
+OPTIMIZER_CHOICES = {
+    "SGD": lambda lr: SGD(lr=lr),
+    "SGD + momentum 0.9": lambda lr: SGD(lr=lr, momentum=0.9),
+    "Adam": lambda lr: Adam(lr=lr),
+}
+
+
+def schedule_parameters(name, lr, steps, gamma, step_size, decay, warmup) -> dict:
+    """The keyword arguments of ``helpers.schedules.schedule(name, ...)`` from the controls:
+    T = ``steps`` is the whole budget; ``warmup`` is the fraction of T spent warming up (the
+    warm-up steps W = round(warmup·T), or one-cycle's pct_start)."""
+    return {
+        "constant": {"lr": lr},
+        "step": {"lr": lr, "step_size": step_size, "gamma": gamma},
+        "exponential": {"lr": lr, "gamma": gamma},
+        "1/t": {"lr": lr, "decay": decay},
+        "cosine": {"lr": lr, "total_steps": steps},
+        "warm-up + cosine": {
+            "lr": lr,
+            "total_steps": steps,
+            "warmup_steps": max(1, round(warmup * steps)),
+        },
+        "one-cycle": {"lr": lr, "total_steps": steps, "pct_start": warmup},
+    }[name]
+
+
+class ScheduleExplorer(Explorer):
+    r"""A learning-rate schedule η_t and the mini-batch run it drives.
+
+    The run: ``optimizer`` with η_t from the schedule, mini-batch gradients (B = ``batch_size``)
+    of L(w, b) = (1/n) Σ (w xᵢ + b − yᵢ)² on the seed-000 data, from (w, b) = (0, 0). The grey
+    reference run keeps η₀ constant and sees exactly the same batches, so the difference between
+    the two is the schedule's alone.
+    """
+
+    def __init__(
+        self,
+        name: str = "cosine",
+        lr: float = 0.5,
+        steps: int = 300,
+        batch_size: int = 4,
+        optimizer: str = "SGD",
+        seed: int = 0,
+    ):
+        self.loss = LinearRegression(*linear_data()[:2])
+        self.sampler = MinibatchGradient(self.loss, batch_size, seed=seed)
+        self.picker = function_picker(SCHEDULES, name, description="schedule")
+        self.optimizer = function_picker(OPTIMIZER_CHOICES, optimizer, description="optimizer")
+        self.lr = lr_slider(lr, low=1e-3, high=3.0, description="η₀ (peak lr)")
+        self.steps = widgets.IntSlider(steps, min=40, max=500, step=10, description="steps T")
+        gammas = [float(g) for g in np.round(1 - np.geomspace(0.9, 0.001, 31), 4)]
+        self.gamma = widgets.SelectionSlider(
+            options=gammas, value=min(gammas, key=lambda g: abs(g - 0.5)), description="γ"
+        )
+        self.step_size = widgets.IntSlider(75, min=1, max=500, description="step size s")
+        self.decay = widgets.FloatLogSlider(
+            0.05, base=10, min=-3, max=0, step=0.1, description="k (1/t decay)"
+        )
+        self.warmup = widgets.FloatSlider(
+            0.3, min=0.05, max=0.5, step=0.05, description="warm-up fraction"
+        )
+        self.parameters = {
+            "gamma": self.gamma,
+            "step_size": self.step_size,
+            "decay": self.decay,
+            "warmup": self.warmup,
+        }
+        for control in (self.steps, *self.parameters.values()):
+            control.style = _STYLE
+        controls = [self.picker, self.optimizer, self.lr, self.steps, *self.parameters.values()]
+        super().__init__(controls, figsize=(12.0, 4.0))
+
+        self.lr_ax, self.ax, self.loss_ax = self.figure.subplots(1, 3)
+        self.figure.subplots_adjust(left=0.06, right=0.985, bottom=0.14, top=0.83, wspace=0.3)
+        self.lr_ax.set(xlabel="step t", ylabel=r"$\eta_t \,/\, \eta_0$", ylim=(0, 1.08))
+        self.lr_ax.grid(True, alpha=0.3)
+        draw_contours(self.ax, self.loss, resolution=120)
+        self.ax.set(xlim=(-0.5, 5.0), ylim=(-0.5, 3.5))  # the start (0, 0) and the minimum
+        self.ax.set_title("mini-batch paths on the seed-000 loss", fontsize=11)
+        self.loss_ax.set(yscale="log", xlabel="step t", ylabel=r"$L(\theta_t) - L_{min}$")
+        self.loss_ax.grid(True, alpha=0.3)
+        self.loss_ax.set_ylim(1e-7, 1e2)
+        (self.reference_lr,) = self.lr_ax.plot(
+            [], [], color="0.55", lw=2, ls="--", label=r"constant $\eta_0$"
+        )
+        (self.schedule_lr,) = self.lr_ax.plot([], [], color="tab:blue", lw=2.5, label="schedule")
+        self.lr_ax.legend(loc="lower left", fontsize=10)
+        (self.reference_path,) = self.ax.plot([], [], "-", color="0.45", lw=0.8)
+        (self.path,) = self.ax.plot([], [], "-", color="tab:blue", lw=1.0)
+        (self.end,) = self.ax.plot([], [], "o", color="tab:blue", ms=8, mec="white")
+        (self.reference_curve,) = self.loss_ax.plot(
+            [], [], color="0.55", lw=1.2, label=r"constant $\eta_0$"
+        )
+        (self.curve,) = self.loss_ax.plot([], [], color="tab:blue", lw=1.4, label="schedule")
+        self.loss_ax.legend(loc="lower left", fontsize=10)
+        self.status = self.ax.text(
+            0.02,
+            0.97,
+            "",
+            transform=self.ax.transAxes,
+            va="top",
+            color="darkred",
+            fontsize=12,
+            fontweight="bold",
+            bbox={"facecolor": "white", "alpha": 0.85, "lw": 0},
+        )
+        self.moving(
+            self.reference_lr,
+            self.schedule_lr,
+            self.reference_path,
+            self.path,
+            self.end,
+            self.reference_curve,
+            self.curve,
+            self.status,
+            self.figure.suptitle("", fontsize=12),
+        )
+        self._limits = None
+        self._moments = None
+        self.refresh()
+
+    # -- what the controls mean ----------------------------------------------------------------
+    def schedule_function(self):
+        """The chosen schedule with the controls' parameters, as f(t) (``helpers.schedules``)."""
+        params = schedule_parameters(
+            self.picker.value,
+            tidy(self.lr.value),
+            self.steps.value,
+            self.gamma.value,
+            self.step_size.value,
+            tidy(self.decay.value),
+            tidy(self.warmup.value),
+        )
+        return schedule(self.picker.value, **params)
+
+    def update(self) -> None:
+        used = SCHEDULE_PARAMETERS[self.picker.value]
+        for key, control in self.parameters.items():
+            control.disabled = key not in used
+        steps, lr0 = self.steps.value, tidy(self.lr.value)
+        lr_at = self.schedule_function()
+        t = np.arange(1, steps + 1)
+        self.lrs = lr_at(t)
+
+        # Two runs side by side, in one call: the schedule (run 0) and constant η₀ (run 1);
+        # both use the same mini-batch at step t, so only η differs.
+        def both(step):
+            return np.array([lr_at(step), lr0])
+
+        moments = self._batch_moments(steps)
+
+        def gradient(theta, step):  # = self.loss.batch_grad(theta, batch of step), but faster
+            hessian, h = moments[0][step - 1], moments[1][step - 1]
+            return theta @ hessian - h
+
+        make = OPTIMIZER_CHOICES[self.optimizer.value]
+        x0 = np.tile(self.loss.x0, (2, 1))
+        self.result = run(
+            make(np.array([lr0, lr0])), self.loss, x0, steps, gradient=gradient, lr_schedule=both
+        )
+        self._draw(t, lr0)
+
+    def _batch_moments(self, steps: int):
+        r"""Each step's mini-batch loss is a quadratic too: ĝ_t(θ) = H_t θ − h_t with
+        H_t = 2·mean over the batch of (x, 1)(x, 1)ᵀ and h_t = 2·mean of y·(x, 1). Computed once
+        for all steps (the batches never change), a step costs one 2×2 product."""
+        if self._moments is None or self._moments[0].shape[0] < steps:
+            index = np.stack([self.sampler.index(t) for t in range(1, steps + 1)])  # (T, B)
+            x, y = self.loss.x[index], self.loss.y[index]
+            ones = np.ones_like(x)
+            features = np.stack([x, ones], axis=-1)  # (T, B, 2)
+            hessian = 2 * np.einsum("tbi,tbj->tij", features, features) / x.shape[1]
+            h = 2 * np.einsum("tb,tbi->ti", y, features) / x.shape[1]
+            self._moments = (hessian, h)
+        return self._moments
+
+    def _draw(self, t, lr0) -> None:
+        steps = t.size
+        # The step axes end at the next round number (50, 100, 200, 300, …), so dragging T
+        # rarely changes them, and then only those two panels are redrawn.
+        limit = next(m for m in (50, 100, 200, 300, 400, 500) if m >= steps)
+        if limit != self._limits:
+            for ax in (self.lr_ax, self.loss_ax):
+                ax.set_xlim(0, limit)
+                self.redraw_panel(ax)
+            self._limits = limit
+        self.schedule_lr.set_data(t, self.lrs / lr0)
+        self.reference_lr.set_data([1, steps], [1, 1])
+        lines = (self.path, self.reference_path)
+        curves = (self.curve, self.reference_curve)
+        verdicts = []
+        for run_index, label in enumerate(("schedule", "constant η₀")):
+            path = self.result.path[:, run_index]
+            finite = np.all(np.isfinite(path), axis=-1)
+            lines[run_index].set_data(path[finite, 0], path[finite, 1])
+            gap = loss_gap(self.result.losses[:, run_index], self.loss.min_value)
+            curves[run_index].set_data(np.arange(gap.size)[np.isfinite(gap)], gap[np.isfinite(gap)])
+            k = int(self.result.diverged_at[run_index])
+            verdicts.append(
+                f"{label}: diverged at step {k}" if k >= 0 else f"{label}: {gap[-1]:.2g}"
+            )
+        end = self.result.path[-1, 0]
+        self.end.set_data(end[:1], end[1:]) if np.all(np.isfinite(end)) else self.end.set_data(
+            [], []
+        )
+        diverged = [v for v in verdicts if "diverged" in v]
+        self.status.set_text("\n".join(diverged))
+        self.status.set_visible(bool(diverged))
+        self.figure._suptitle.set_text(
+            f"{self.picker.value}, {self.optimizer.value}, B = {self.sampler.batch_size}: "
+            f"L − L_min after {steps} steps · " + " · ".join(verdicts)
+        )
+
+    @property
+    def final_gaps(self) -> np.ndarray:
+        """f − f_min at the last step: [schedule, constant η₀] (NaN for a diverged run)."""
+        return self.result.losses[-1] - self.loss.min_value

@@ -1,0 +1,196 @@
+r"""Choosing η fairly: log sweeps, tuning, races, and the learning-rate range test.
+
+Comparing optimizers is only fair when each one gets its own best learning rate under the same
+budget (Schmidt, Schneider & Hennig 2021). The protocol of notebook 08:
+
+* ``sweep``: one optimizer, 40 learning rates on a log grid, all in ONE ``helpers.run`` call
+  (``SGD(lr=np.array([...]))`` runs them side by side), the final f − f_min of each;
+* ``forgiving_width``: how many decades of η give a final loss within 10× of the best one;
+* ``race``: every optimizer at its tuned η from the same start;
+* ``TORCH_OPTIMIZERS``: the same seven methods in ``torch.optim`` for the network.
+
+Notebook 07's ``lr_range_test`` (Smith 2017; fastai's ``lr_find``) tunes η for a network in
+one short run: η grows exponentially every step, and the loss curve says where learning is fastest.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from typing import NamedTuple
+
+import numpy as np
+import torch
+from torch.nn import functional as F
+
+from .objectives import Objective
+from .optimizers import SGD, Adagrad, Adam, AdamW, RMSprop
+from .progress import progress as bar
+from .runner import RunResult, run
+
+__all__ = [
+    "OPTIMIZERS",
+    "TORCH_OPTIMIZERS",
+    "Sweep",
+    "sweep",
+    "forgiving_width",
+    "race",
+    "RangeTest",
+    "lr_range_test",
+    "smooth",
+]
+
+# The seven contenders, each a function of η, with the settings the seed-003 article quotes
+# (momentum 0.9, RMSprop ρ = α = 0.99 is PyTorch's default, Adam β = (0.9, 0.999)).
+OPTIMIZERS: dict[str, Callable] = {
+    "GD": lambda lr: SGD(lr=lr),
+    "momentum": lambda lr: SGD(lr=lr, momentum=0.9),
+    "Nesterov": lambda lr: SGD(lr=lr, momentum=0.9, nesterov=True),
+    "AdaGrad": lambda lr: Adagrad(lr=lr),
+    "RMSProp": lambda lr: RMSprop(lr=lr),
+    "Adam": lambda lr: Adam(lr=lr),
+    "AdamW": lambda lr: AdamW(lr=lr),  # weight_decay = 0.01, PyTorch's default
+}
+
+# The same methods in torch.optim, with the same settings (tests/test_optimizers_parity.py
+# shows each numpy optimizer takes the same steps as its torch twin).
+TORCH_OPTIMIZERS: dict[str, Callable] = {
+    "GD": lambda params, lr: torch.optim.SGD(params, lr=lr),
+    "momentum": lambda params, lr: torch.optim.SGD(params, lr=lr, momentum=0.9),
+    "Nesterov": lambda params, lr: torch.optim.SGD(params, lr=lr, momentum=0.9, nesterov=True),
+    "AdaGrad": lambda params, lr: torch.optim.Adagrad(params, lr=lr),
+    "RMSProp": lambda params, lr: torch.optim.RMSprop(params, lr=lr),
+    "Adam": lambda params, lr: torch.optim.Adam(params, lr=lr),
+    "AdamW": lambda params, lr: torch.optim.AdamW(params, lr=lr),
+}
+
+FLOOR = 1e-16  # a final gap below this counts as 1e-16, so that it stays on a log axis
+
+
+class Sweep(NamedTuple):
+    """One optimizer's log sweep: ``gaps[i]`` is the final f − f_min at ``lrs[i]`` (inf if the
+    run diverged); ``best_lr`` and ``best_gap`` the winner; ``width`` in decades (see
+    ``forgiving_width``); ``result`` the whole ``RunResult`` (runs side by side)."""
+
+    lrs: np.ndarray
+    gaps: np.ndarray
+    best_lr: float
+    best_gap: float
+    width: float
+    result: RunResult
+
+
+def forgiving_width(lrs, gaps, factor: float = 10.0) -> float:
+    r"""The width, in decades, of the η interval around the best η where every final loss gap is
+    within ``factor`` of the best: log₁₀(η_high / η_low). 0 means only the best grid point
+    qualifies; 1 means a whole factor of 10 in η is as good, to within ``factor``."""
+    lrs, gaps = np.asarray(lrs, dtype=float), np.asarray(gaps, dtype=float)
+    best = int(np.argmin(gaps))
+    good = gaps <= factor * gaps[best]
+    low = high = best
+    while low > 0 and good[low - 1]:  # grow the interval outwards while the runs stay good
+        low -= 1
+    while high < len(lrs) - 1 and good[high + 1]:
+        high += 1
+    return float(np.log10(lrs[high] / lrs[low]))
+
+
+def sweep(make_optimizer: Callable, objective: Objective, lrs, steps: int, x0=None) -> Sweep:
+    """Run ``make_optimizer(lrs)`` (one run per η) for ``steps`` steps from ``x0``, in one call."""
+    lrs = np.asarray(lrs, dtype=float)
+    start = objective.x0 if x0 is None else np.asarray(x0, dtype=float)
+    result = run(make_optimizer(lrs), objective, np.tile(start, (lrs.size, 1)), steps)
+    gaps = np.maximum(result.losses[-1] - objective.min_value, FLOOR)
+    gaps = np.where(result.diverged, np.inf, gaps)
+    best = int(np.argmin(gaps))
+    return Sweep(lrs, gaps, float(lrs[best]), float(gaps[best]), forgiving_width(lrs, gaps), result)
+
+
+def race(
+    tuned_lrs: dict[str, float], objective: Objective, steps: int, x0=None
+) -> dict[str, RunResult]:
+    """Every optimizer at its own tuned η, from the same start, for the same number of steps."""
+    start = objective.x0 if x0 is None else np.asarray(x0, dtype=float)
+    return {
+        name: run(OPTIMIZERS[name](lr), objective, start, steps) for name, lr in tuned_lrs.items()
+    }
+
+
+# -- the learning-rate range test (notebook 07) ------------------------------------------------
+class RangeTest(NamedTuple):
+    lrs: np.ndarray  # η at each step taken
+    losses: np.ndarray  # the mini-batch loss at that step, before its update
+    smoothed: np.ndarray  # the bias-corrected moving average of the losses
+    suggested: float  # η where the smoothed loss falls fastest (per unit of log η)
+    lr_at_min: float  # η where the smoothed loss is lowest
+
+
+def smooth(losses, beta: float = 0.9) -> np.ndarray:
+    r"""The bias-corrected exponential moving average s_k = a_k / (1 − β^k),
+    a_k = β a_{k−1} + (1 − β) ℓ_k: the mini-batch noise would hide the trend otherwise."""
+    average, out = 0.0, []
+    for k, loss in enumerate(losses, start=1):
+        average = beta * average + (1 - beta) * loss
+        out.append(average / (1 - beta**k))
+    return np.array(out)
+
+
+def lr_range_test(
+    model: torch.nn.Module,
+    x: torch.Tensor,
+    y: torch.Tensor,
+    make_optimizer: Callable,
+    *,
+    lr_min: float = 1e-5,
+    lr_max: float = 10.0,
+    steps: int = 100,
+    batch_size: int = 32,
+    seed: int = 0,
+    stop_factor: float = 4.0,
+    progress: bool = True,
+) -> RangeTest:
+    r"""The learning-rate range test (Smith 2017; fastai's ``lr_find``), on a copy-free model
+    that it trains in place (pass a fresh one).
+
+    Step k = 0, 1, …, K − 1 uses η_k = η_min · (η_max/η_min)^{k/(K−1)}: η grows by the same
+    factor every step. The mini-batch losses are recorded (batches drawn without replacement,
+    from a ``torch.Generator`` seeded with ``seed``); the run stops early once the loss is not
+    finite or exceeds ``stop_factor`` × the lowest so far: η is then far too large.
+
+    The suggestion is the η where the smoothed loss falls fastest against log η (its most
+    negative slope), looked for before the smoothed loss's minimum: learning is quickest
+    there, and it lies safely below the η at which the loss blows up.
+    """
+    if not (0 < lr_min < lr_max and math.isfinite(lr_max)):
+        raise ValueError(f"lr_min={lr_min}, lr_max={lr_max}: need 0 < lr_min < lr_max < inf")
+    if not (isinstance(steps, int) and steps >= 3):
+        raise ValueError(f"steps={steps} is outside its valid range: an integer in [3, inf)")
+    lrs = lr_min * (lr_max / lr_min) ** (np.arange(steps) / (steps - 1))
+    optimizer = make_optimizer(model.parameters(), float(lrs[0]))
+    generator = torch.Generator().manual_seed(seed)
+    order = torch.empty(0, dtype=torch.long)
+    losses: list[float] = []
+    steps_range = bar(range(steps), desc="range test") if progress else range(steps)
+    for k in steps_range:
+        if len(order) < batch_size:  # a new epoch: a fresh shuffle of all samples
+            order = torch.randperm(len(x), generator=generator)
+        index, order = order[:batch_size], order[batch_size:]
+        for group in optimizer.param_groups:
+            group["lr"] = float(lrs[k])
+        optimizer.zero_grad()
+        loss = F.binary_cross_entropy_with_logits(model(x[index]), y[index])
+        loss.backward()
+        optimizer.step()
+        losses.append(loss.item())
+        if not math.isfinite(losses[-1]) or losses[-1] > stop_factor * min(losses):
+            break
+    if progress:
+        steps_range.close()
+    taken = lrs[: len(losses)]
+    smoothed = smooth(np.nan_to_num(losses, nan=np.inf, posinf=1e30))
+    lowest = int(np.argmin(smoothed))
+    slope = np.gradient(smoothed, np.log(taken)) if len(taken) > 1 else np.zeros(1)
+    steepest = int(np.argmin(slope[: lowest + 1]))
+    return RangeTest(
+        taken, np.array(losses), smoothed, float(taken[steepest]), float(taken[lowest])
+    )

@@ -1,0 +1,140 @@
+"""ScheduleExplorer (notebook 07) driven from Python, and the learning-rate range test."""
+
+import time
+import warnings
+
+import numpy as np
+import pytest
+import torch
+
+from helpers.explorers.schedules import SCHEDULE_PARAMETERS, ScheduleExplorer
+from helpers.networks import make_mlp, two_spirals
+from helpers.schedules import SCHEDULES
+from helpers.showdown import lr_range_test, smooth
+
+
+@pytest.fixture
+def strict():
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        yield
+
+
+def sweep(control, n=12):
+    if hasattr(control, "options"):
+        return list(control.options)
+    if hasattr(control, "base"):
+        return control.base ** np.linspace(control.min, control.max, n)
+    return np.unique(np.linspace(control.min, control.max, n).astype(type(control.value)))
+
+
+@pytest.fixture(scope="module")
+def explorer():
+    return ScheduleExplorer()
+
+
+def test_default_shows_the_cosine_run(strict):
+    e = ScheduleExplorer()
+    t, ratio = e.schedule_lr.get_data()
+    np.testing.assert_allclose(ratio, (1 + np.cos(np.pi * (t - 1) / 300)) / 2)
+    assert e.title.startswith("cosine, SGD, B = 4")
+    schedule_gap, constant_gap = e.final_gaps
+    assert schedule_gap < constant_gap / 10  # the notebook's claim, in the explorer too
+    assert e.image.value[:4] == b"\x89PNG"
+
+
+def test_every_schedule_and_optimizer_draws(strict, explorer):
+    for optimizer in explorer.optimizer.options:
+        explorer.optimizer.value = optimizer
+        for name in SCHEDULES:
+            explorer.picker.value = name
+            assert explorer.message == "", explorer.message
+            assert explorer.title.startswith(f"{name}, {optimizer}")
+            used = SCHEDULE_PARAMETERS[name]
+            for key, control in explorer.parameters.items():
+                assert control.disabled == (key not in used)
+    explorer.optimizer.value = "SGD"
+
+
+@pytest.mark.parametrize("name", list(SCHEDULES))
+def test_every_control_over_its_whole_range(strict, explorer, name):
+    explorer.picker.value = name
+    explorer.lr.value = 0.3
+    for key in ("steps", *SCHEDULE_PARAMETERS[name]):
+        control = explorer.steps if key == "steps" else explorer.parameters[key]
+        before = control.value
+        for value in sweep(control):
+            control.value = value
+            assert explorer.message == "", (key, value, explorer.message)
+            t, ratio = explorer.schedule_lr.get_data()
+            assert len(t) == explorer.steps.value
+            expected = explorer.schedule_function()(t) / 0.3
+            np.testing.assert_allclose(ratio, expected)
+            assert len(explorer.curve.get_data()[0]) >= 1
+        control.value = before
+
+
+def test_learning_rate_over_its_range_and_divergence(strict, explorer):
+    explorer.picker.value = "constant"
+    for lr in sweep(explorer.lr, 20):
+        explorer.lr.value = lr
+        assert explorer.message == ""
+    explorer.lr.value = 10**explorer.lr.max  # η = 3 > 2/L ≈ 0.8
+    assert "diverged at step" in explorer.title
+    assert explorer.status.get_visible()
+    explorer.lr.value = 0.1
+    assert "diverged" not in explorer.title
+
+
+def test_fast_gradient_equals_the_minibatch_gradient(explorer):
+    explorer.update()
+    hessian, h = explorer._moments
+    theta = np.array([[1.0, 2.0], [-0.5, 3.0]])
+    for t in (1, 7, 250):
+        np.testing.assert_allclose(
+            theta @ hessian[t - 1] - h[t - 1],
+            explorer.loss.batch_grad(theta, explorer.sampler.index(t)),
+            rtol=1e-12,
+        )
+
+
+def test_latency_median_under_50_ms():
+    e = ScheduleExplorer()
+    times = []
+    for lr in np.geomspace(0.01, 0.7, 31):
+        start = time.perf_counter()
+        e.lr.value = lr
+        times.append(time.perf_counter() - start)
+    assert np.median(times) < 0.1  # 50 ms target; generous against a busy test machine
+
+
+# -- the range test ------------------------------------------------------------------------
+def test_smooth_is_bias_corrected():
+    np.testing.assert_allclose(smooth([2.0, 2.0, 2.0]), [2.0, 2.0, 2.0])
+    np.testing.assert_allclose(smooth([1.0, 3.0], beta=0.5), [1.0, (0.25 + 1.5) / 0.75])
+
+
+def test_range_test_grows_eta_and_stops_when_the_loss_blows_up():
+    x, y = two_spirals(n=200, seed=1)
+    result = lr_range_test(
+        make_mlp(seed=0), x, y, lambda p, lr: torch.optim.Adam(p, lr=lr), steps=80, progress=False
+    )
+    ratios = result.lrs[1:] / result.lrs[:-1]
+    np.testing.assert_allclose(ratios, (10 / 1e-5) ** (1 / 79))
+    assert len(result.lrs) < 80, "η = 10 must blow the loss up before the end"
+    assert result.losses[-1] > 4 * result.losses.min() or not np.isfinite(result.losses[-1])
+    assert result.lrs[0] <= result.suggested <= result.lr_at_min
+    again = lr_range_test(
+        make_mlp(seed=0), x, y, lambda p, lr: torch.optim.Adam(p, lr=lr), steps=80, progress=False
+    )
+    np.testing.assert_array_equal(result.losses, again.losses)  # seeded: the same every run
+
+
+def test_range_test_rejects_bad_ranges():
+    x, y = two_spirals(n=50)
+    with pytest.raises(ValueError, match="lr_min"):
+        lr_range_test(
+            make_mlp(), x, y, lambda p, lr: torch.optim.SGD(p, lr=lr), lr_min=1, lr_max=0.1
+        )
+    with pytest.raises(ValueError, match="steps"):
+        lr_range_test(make_mlp(), x, y, lambda p, lr: torch.optim.SGD(p, lr=lr), steps=2)
