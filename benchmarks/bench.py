@@ -7,6 +7,10 @@
 2. 10,000 start points × 200 Adam steps on a 2-D quadratic in one vectorised call of
    helpers.run, against a Python loop over the runs (the same optimizer, one run at a time).
    Targets: the vectorised call ≤ 0.3 s, and ≥ 50× faster than the loop.
+3. The momentum rate map (notebook 05, RateMapExplorer): recomputing the exact rate of heavy ball
+   over the 400 × 200 grid of (η, β) when the condition number changes, alone and with the
+   whole figure (map, contours, runs, PNG), as medians over 25 changes of κ; and an η change.
+   Targets: the map recompute and the whole κ update ≤ 100 ms each, an η change ≤ 50 ms.
 
 The loop takes about half a minute for all 10,000 runs (a progress bar shows it); pass
 --loop-runs 500 to time only the first 500 runs and scale up (every run costs the same, so the
@@ -116,6 +120,41 @@ def adam_runs(loop_runs: int) -> bool:
     return ok_time and ok_speed
 
 
+def rate_map_latency() -> bool:
+    from helpers.explorers.momentum import RateMapExplorer
+
+    explorer = RateMapExplorer()
+    kappas = np.geomspace(1, 1000, 25)
+
+    def change(slider, value):
+        slider.value = value
+        if explorer.message:
+            raise RuntimeError(explorer.message)
+
+    recompute = []
+    for kappa in kappas:
+        explorer.kappa.value = kappa
+        recompute.append(timed(explorer.recompute_map, repeats=1)[0])
+    whole = [timed(lambda k=k: change(explorer.kappa, k), repeats=1)[0] for k in kappas[::-1]]
+    lr_moves = [
+        timed(lambda v=v: change(explorer.lr, v), repeats=1)[0] for v in np.linspace(0.1, 3.9, 40)
+    ]
+    medians = [statistics.median(x) for x in (recompute, whole, lr_moves)]
+    targets = (0.1, 0.1, 0.05)
+    ok = [m <= target for m, target in zip(medians, targets, strict=True)]
+    grid = f"{explorer.lrs.size} × {explorer.betas.size}"
+    print(f"Momentum rate map, {grid} grid of (η, β) (RateMapExplorer):")
+    labels = ("map recompute for a new κ", "whole figure, new κ", "whole figure, new η")
+    for label, median, target, good, n in zip(
+        labels, medians, targets, ok, (len(recompute), len(whole), len(lr_moves)), strict=True
+    ):
+        print(
+            f"  {label:25s}: {median * 1e3:8.1f} ms  (median of {n})"
+            f"   target ≤ {target * 1e3:>3.0f} ms  {'met' if good else 'MISSED'}"
+        )
+    return all(ok)
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument(
@@ -125,7 +164,11 @@ def main(argv=None) -> int:
         help="time the Python loop on only this many runs and scale up (default: all)",
     )
     args = parser.parse_args(argv)
-    results = [explorer_latency(), adam_runs(min(max(args.loop_runs, 1), RUNS))]
+    results = [
+        explorer_latency(),
+        adam_runs(min(max(args.loop_runs, 1), RUNS)),
+        rate_map_latency(),
+    ]
     return 0 if all(results) else 1
 
 

@@ -87,10 +87,11 @@ def beta_slider(value: float = 0.9, description="β", high: float = 0.999):
     """β from 0 to ``high`` (0.999 by default), with stops that crowd towards 1.
 
     What matters about β is the averaging window 1/(1 − β), so the stops are even in
-    log(1 − β): 0, 0.5, 0.75, …, 0.9, …, 0.99, …, 0.999.
+    log(1 − β), ten per decade: 0, 0.5, …, 0.9, …, 0.99, …, 0.999 (the frameworks' defaults
+    0.9, 0.99 and 0.999 are stops).
     """
-    tail = 1 - np.geomspace(0.5, 1 - high, 31)
-    options = [0.0] + [float(b) for b in np.round(tail, 4)]
+    last = round(-10 * math.log10(1 - high))
+    options = [0.0] + [round(1 - 10 ** (-k / 10), 4) for k in range(3, last + 1)]
     value = min(options, key=lambda b: abs(b - value))
     return widgets.SelectionSlider(
         options=options,

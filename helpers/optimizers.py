@@ -265,7 +265,8 @@ class Adam(Optimizer):
 
     With ``amsgrad=True``, v̂ uses the running maximum max_{s≤t} v_s in place of v_t.
     ``bias_correction=False`` (a course extra, not in PyTorch) uses m̂ = m and v̂ = v, to show
-    what the correction is for: without it the first steps are far too short.
+    what the correction is for: without it the first step is η(1 − β₁)/√(1 − β₂) per
+    coordinate, about 3.16 η for the defaults: far too long.
     ε sits outside the square root, as in PyTorch, Keras and the Adam paper.
     """
 

@@ -1,0 +1,417 @@
+r"""Explorers for notebook 06 (adaptive methods: AdaGrad, RMSProp, Adam, AdamW, Adadelta).
+
+* ``badly_scaled``: the axis-aligned quadratic ½(θ₁² + 100 θ₂²) the notebook starts from;
+* ``rmsprop_explorer``: AdaGrad against RMSProp, with RMSProp's decay α as a slider;
+* ``bias_correction_explorer``: Adam with and without bias correction, β₁ and β₂ sliders;
+* ``weight_decay_explorer``: Adam with an L2 penalty against AdamW, the same λ for both;
+* ``AdaptiveInspector``: one optimizer step by step, with g, m, m̂, √v, √v̂ and the effective
+  step per coordinate drawn next to the path.
+"""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+import ipywidgets as widgets
+import numpy as np
+
+from ..engine import Explorer, StepControls, beta_slider, function_picker, lr_slider, tidy
+from ..objectives import Beale, Objective, Quadratic, Rosenbrock
+from ..optimizers import SGD, Adadelta, Adagrad, Adam, AdamW, RMSprop
+from ..plots import draw_contours
+from ..runner import RunResult, run
+from .contour import ContourExplorer
+
+__all__ = [
+    "badly_scaled",
+    "rmsprop_explorer",
+    "bias_correction_explorer",
+    "weight_decay_explorer",
+    "OPTIMIZER_NAMES",
+    "make_optimizer",
+    "Inspection",
+    "inspect",
+    "AdaptiveInspector",
+]
+
+
+def badly_scaled(center=(0.0, 0.0)) -> Quadratic:
+    r"""f(θ) = ½(θ₁² + 100 θ₂²) (shifted to ``center``): curvature 1 along θ₁, 100 along θ₂,
+    both along the axes, so a separate step size per coordinate could fix it exactly."""
+    quadratic = Quadratic(condition_number=100, angle=0, L=100, center=center)
+    shift = "" if not np.any(center) else " (shifted)"
+    quadratic.name = r"$f = \frac{1}{2}(\theta_1^2 + 100\,\theta_2^2)$" + shift
+    return quadratic
+
+
+def rmsprop_explorer(lr: float = 0.05, alpha: float = 0.99, steps: int = 300) -> ContourExplorer:
+    """AdaGrad and RMSProp at the same η on the badly scaled quadratic; α is RMSProp's decay."""
+    return ContourExplorer(
+        badly_scaled(),
+        lambda lr, alpha: {"AdaGrad": Adagrad(lr=lr), "RMSProp": RMSprop(lr=lr, alpha=alpha)},
+        steps=steps,
+        max_steps=1000,
+        lr=lr_slider(lr, low=1e-3, high=3.0),
+        alpha=beta_slider(alpha, description="α (PyTorch alpha, Keras rho)"),
+    )
+
+
+def bias_correction_explorer(
+    lr: float = 0.1, beta1: float = 0.9, beta2: float = 0.999, steps: int = 40, shown: int = 8
+) -> ContourExplorer:
+    """Adam with and without bias correction, step by step, on the badly scaled quadratic.
+    It opens at ``shown`` steps, so that the first steps are on the picture."""
+    explorer = ContourExplorer(
+        badly_scaled(),
+        lambda lr, beta1, beta2: {
+            "Adam": Adam(lr=lr, betas=(beta1, beta2)),
+            "no bias correction": Adam(lr=lr, betas=(beta1, beta2), bias_correction=False),
+        },
+        steps=steps,
+        step_by_step=True,
+        lr=lr_slider(lr, low=1e-3, high=3.0),
+        beta1=beta_slider(beta1, description="β₁"),
+        beta2=beta_slider(beta2, description="β₂"),
+    )
+    explorer.stepper.play.value = min(shown, steps)
+    return explorer
+
+
+def weight_decay_explorer(
+    lr: float = 0.05, weight_decay: float = 0.5, steps: int = 300
+) -> ContourExplorer:
+    """Adam with an L2 penalty and AdamW, both with weight_decay = λ, on the badly scaled
+    quadratic moved to (2, 1), so that decay (a pull towards 0) and the loss disagree."""
+    return ContourExplorer(
+        badly_scaled(center=(2.0, 1.0)),
+        lambda lr, weight_decay: {
+            "Adam + L2": Adam(lr=lr, weight_decay=weight_decay),
+            "AdamW": AdamW(lr=lr, weight_decay=weight_decay),
+        },
+        steps=steps,
+        max_steps=2000,
+        lr=lr_slider(lr, low=1e-3, high=1.0),
+        weight_decay=widgets.FloatSlider(
+            value=weight_decay, min=0.0, max=2.0, step=0.05, description="λ (weight_decay)"
+        ),
+    )
+
+
+# -- the step-by-step inspector ----------------------------------------------------------------
+OPTIMIZER_NAMES = ("SGD", "momentum", "AdaGrad", "RMSProp", "Adam", "Adadelta")
+
+
+def make_optimizer(name, lr, beta1, beta2, eps, bias_correction=True):
+    """The optimizer ``name`` with the inspector's shared controls: β₁ is the momentum (SGD) or
+    Adam's β₁; β₂ is the decay of the squared-gradient average (RMSProp's α, Adam's β₂,
+    Adadelta's ρ)."""
+    if name == "SGD":
+        return SGD(lr=lr)
+    if name == "momentum":
+        return SGD(lr=lr, momentum=beta1)
+    if name == "AdaGrad":
+        return Adagrad(lr=lr, eps=eps)
+    if name == "RMSProp":
+        return RMSprop(lr=lr, alpha=beta2, eps=eps)
+    if name == "Adam":
+        return Adam(lr=lr, betas=(beta1, beta2), eps=eps, bias_correction=bias_correction)
+    if name == "Adadelta":
+        return Adadelta(lr=lr, rho=beta2, eps=eps)
+    raise ValueError(f"optimizer={name!r} is not one of {OPTIMIZER_NAMES}")
+
+
+QUANTITIES = ("g", "m", "m̂", "√v", "√v̂")
+LABELS = (r"$g$", r"$m$", r"$\hat m$", r"$\sqrt{v}$", r"$\sqrt{\hat v}$")
+
+
+class Inspection(NamedTuple):
+    """What the inspector draws, per step t (row t; row 0, before any step, is NaN).
+
+    ``quantities`` maps g, m, m̂, √v, √v̂ to arrays of shape (steps + 1, d), or None where the
+    optimizer has no such quantity; ``effective`` is the effective step per coordinate, the
+    factor that multiplies the direction (g, m or m̂); ``step`` is θ_t − θ_{t−1}.
+    """
+
+    result: RunResult
+    quantities: dict
+    effective: np.ndarray
+    step: np.ndarray
+
+
+def inspect(name, optimizer, objective: Objective, x0, steps: int) -> Inspection:
+    r"""Run ``optimizer`` and collect, for every step, what the inspector shows.
+
+    Effective step per coordinate: η for SGD and momentum, η/(√G_t + ε) for AdaGrad,
+    η/(√v_t + ε) for RMSProp, η/(√v̂_t + ε) for Adam, η √(E[Δθ²]_{t−1} + ε)/√(E[g²]_t + ε)
+    for Adadelta.
+    """
+    result = run(optimizer, objective, x0, steps)
+    states, path = result.states, result.path
+    nan = np.full_like(path, np.nan)
+    g = nan.copy()
+    with np.errstate(all="ignore"):  # rows after a divergence are NaN; that is expected
+        g[1:] = objective.grad(path[:-1])
+        lr, eps = optimizer.lr, getattr(optimizer, "eps", None)
+        quantities = dict.fromkeys(QUANTITIES)
+        quantities["g"] = g
+        if name == "momentum":
+            quantities["m"] = states.velocity
+        elif name == "Adam":
+            quantities.update({"m": states.m, "m̂": states.m_hat, "√v": np.sqrt(states.v)})
+            quantities["√v̂"] = np.sqrt(states.v_hat)
+        elif name == "AdaGrad":
+            quantities["√v"] = np.sqrt(states.sum_sq)
+        elif name in ("RMSProp", "Adadelta"):
+            quantities["√v"] = np.sqrt(states.square_avg)
+        if name in ("SGD", "momentum"):
+            effective = np.full_like(path, lr)
+        elif name == "Adam":
+            effective = lr / (np.sqrt(states.v_hat) + eps)
+        elif name == "Adadelta":
+            effective = nan.copy()
+            effective[1:] = (
+                lr * np.sqrt(states.delta_avg[:-1] + eps) / np.sqrt(states.square_avg[1:] + eps)
+            )
+        else:
+            effective = lr / (quantities["√v"] + eps)
+        effective[0] = np.nan
+        step = nan.copy()
+        step[1:] = np.diff(path, axis=0)
+    for key, value in quantities.items():
+        if value is not None:
+            value = np.array(value, dtype=float)
+            value[0] = np.nan  # the state before the first step is not shown
+            quantities[key] = value
+    return Inspection(result, quantities, effective, step)
+
+
+COORDINATE_COLORS = ("tab:blue", "tab:orange")
+SYMLOG = 1e-3  # the bars' axis is linear within ±1e-3, logarithmic beyond
+
+
+class AdaptiveInspector(Explorer):
+    r"""One optimizer, one step at a time (Step / Play).
+
+    Left: the path on the contours; at the current step two arrows leave θ_{t−1}: the step plain
+    gradient descent would take, −ηg (grey), and the step this optimizer took, Δθ (red).
+    Middle: g, m, m̂, √v and √v̂ of the current step per coordinate (θ₁ blue, θ₂ orange) on a
+    symmetric log axis; a quantity the optimizer does not have is left empty.
+    Right: the effective step per coordinate over the whole run (the factor that multiplies g,
+    m or m̂), the current step marked; the dashed line is η. It opens at step ``shown``.
+    """
+
+    def __init__(
+        self,
+        optimizer: str = "Adam",
+        objectives: Objective | dict[str, Objective] | None = None,
+        lr: float = 0.1,
+        beta1: float = 0.9,
+        beta2: float = 0.999,
+        eps: float = 1e-8,
+        steps: int = 60,
+        shown: int = 3,
+    ):
+        if objectives is None:
+            objectives = {
+                "badly scaled quadratic": badly_scaled(),
+                "Rosenbrock": Rosenbrock(),
+                "Beale": Beale(),
+            }
+        if isinstance(objectives, Objective):
+            objectives = {"objective": objectives}
+        self.objectives = dict(objectives)
+        self.picker = (
+            function_picker(self.objectives, description="function")
+            if len(self.objectives) > 1
+            else None
+        )
+        self.optimizer = function_picker(OPTIMIZER_NAMES, value=optimizer, description="optimizer")
+        self.lr = lr_slider(lr, low=1e-3, high=3.0)
+        self.beta1 = beta_slider(beta1, description="β₁ (momentum, Adam)")
+        self.beta2 = beta_slider(beta2, description="β₂ (RMSProp α, Adam, Adadelta ρ)")
+        self.eps = lr_slider(eps, low=1e-10, high=1.0, description="ε")
+        self.bias_correction = widgets.Checkbox(value=True, description="bias correction (Adam)")
+        self.steps = widgets.IntSlider(steps, min=1, max=300, description="steps")
+        self.stepper = StepControls(steps)
+        controls = [self.picker] if self.picker else []
+        controls += [self.optimizer, self.lr, self.beta1, self.beta2, self.eps]
+        controls += [self.bias_correction, self.steps, self.stepper]
+        super().__init__(controls, figsize=(13.0, 4.6))
+
+        self.ax, self.bar_ax, self.eff_ax = self.figure.subplots(
+            1, 3, gridspec_kw={"width_ratios": [1, 1, 1]}
+        )
+        self.figure.subplots_adjust(left=0.05, right=0.99, bottom=0.13, top=0.84, wspace=0.3)
+        (self.path,) = self.ax.plot([], [], "-o", color="tab:red", ms=2.5, lw=1.2)
+        (self.here,) = self.ax.plot([], [], "o", color="tab:red", mec="black", ms=8)
+        self.arrows = self.ax.quiver(
+            np.zeros(2),
+            np.zeros(2),
+            np.zeros(2),
+            np.zeros(2),
+            color=["0.45", "tab:red"],
+            angles="xy",
+            scale_units="xy",
+            scale=1,
+            width=0.012,
+            zorder=5,
+        )
+        self.status = self.ax.text(
+            0.03,
+            0.97,
+            "",
+            transform=self.ax.transAxes,
+            va="top",
+            color="darkred",
+            fontsize=12,
+            fontweight="bold",
+            bbox={"facecolor": "white", "alpha": 0.85, "lw": 0},
+        )
+
+        positions = np.arange(len(QUANTITIES))
+        self.bars = []
+        for i, color in enumerate(COORDINATE_COLORS):
+            self.bars.append(
+                self.bar_ax.bar(
+                    positions + (i - 0.5) * 0.38,
+                    np.zeros(len(QUANTITIES)),
+                    width=0.38,
+                    color=color,
+                    label=rf"$\theta_{i + 1}$",
+                )
+            )
+        self.bar_ax.set_yscale("symlog", linthresh=SYMLOG)
+        self.bar_ax.set(ylim=(-1e4, 1e4), xlim=(-0.6, len(QUANTITIES) - 0.4))
+        self.bar_ax.set_xticks(positions, LABELS)
+        self.bar_ax.tick_params(axis="x", labelsize=14)
+        self.bar_ax.axhline(0, color="black", lw=0.8)
+        self.bar_ax.grid(True, axis="y", alpha=0.3)
+        self.bar_ax.legend(loc="lower left", fontsize=10)
+        self.bar_ax.set_title("this step's quantities (symmetric log axis)", fontsize=11)
+        self.missing = [
+            self.bar_ax.text(x, 0.002, "—", ha="center", fontsize=14, color="0.5")
+            for x in positions
+        ]
+
+        self.eff_ax.set(
+            yscale="log",
+            ylim=(1e-5, 1e4),
+            xlabel="step t",
+            title="effective step per coordinate",
+        )
+        self.eff_ax.title.set_fontsize(11)
+        self.eff_ax.grid(True, alpha=0.3)
+        self.eff_lines, self.eff_dots = [], []
+        for i, color in enumerate(COORDINATE_COLORS):
+            (line,) = self.eff_ax.plot([], [], color=color, lw=1.6, label=rf"$\theta_{i + 1}$")
+            (dot,) = self.eff_ax.plot([], [], "o", color=color, mec="black", ms=7)
+            self.eff_lines.append(line)
+            self.eff_dots.append(dot)
+        (self.eta_line,) = self.eff_ax.plot([], [], "--", color="0.3", lw=1.2, label=r"$\eta$")
+        self.cursor = self.eff_ax.axvline(0, color="0.3", lw=1)
+        self.eff_ax.legend(loc="upper left", fontsize=10, ncols=3)
+
+        self.moving(
+            self.path,
+            self.here,
+            self.arrows,
+            self.status,
+            *[bar for group in self.bars for bar in group],
+            *self.missing,
+            *self.eff_lines,
+            *self.eff_dots,
+            self.eta_line,
+            self.cursor,
+            self.figure.suptitle("", fontsize=12),
+        )
+        if self.picker:
+            self.picker.observe(self._new_objective, names="value")
+        self._cache_key, self._steps_shown = None, None
+        self._new_objective()
+        self.refresh()
+        self.stepper.play.value = min(shown, steps)  # open on a step, so that the bars show
+
+    @property
+    def objective(self) -> Objective:
+        return self.objectives[self.picker.value if self.picker else "objective"]
+
+    def _new_objective(self, change=None) -> None:
+        for artist in [*self.ax.collections, *self.ax.lines]:
+            if artist not in self._moving:
+                artist.remove()
+        draw_contours(self.ax, self.objective, levels=14)
+        self.ax.set_title(self.objective.name, fontsize=11)
+        self.redraw_background()
+
+    def _inspection(self) -> Inspection:
+        name = self.optimizer.value
+        settings = (
+            tidy(self.lr.value),
+            tidy(self.beta1.value),
+            tidy(self.beta2.value),
+            tidy(self.eps.value),
+            self.bias_correction.value,
+        )
+        key = (self.picker.value if self.picker else None, name, settings, self.steps.value)
+        if key != self._cache_key:
+            optimizer = make_optimizer(name, *settings)
+            self.inspection = inspect(
+                name, optimizer, self.objective, self.objective.x0, self.steps.value
+            )
+            self._cache_key = key
+        return self.inspection
+
+    def update(self) -> None:
+        steps = self.steps.value
+        if steps != self._steps_shown:
+            self.stepper.play.max = steps
+            self.eff_ax.set_xlim(0, steps)
+            self._steps_shown = steps
+            self.redraw_background()
+        shown = min(self.stepper.value, steps)
+        name, lr = self.optimizer.value, tidy(self.lr.value)
+        inspection = self._inspection()
+        path = inspection.result.path[: shown + 1]
+        path = path[np.all(np.isfinite(path), axis=-1)]
+        self.path.set_data(path[:, 0], path[:, 1])
+        self.here.set_data(path[-1:, 0], path[-1:, 1])
+
+        t = np.arange(steps + 1)
+        for i in range(2):
+            self.eff_lines[i].set_data(t, inspection.effective[:, i])
+            self.eff_dots[i].set_data([shown], [inspection.effective[shown, i]])
+        self.eta_line.set_data([0, steps], [lr, lr])
+        self.cursor.set_xdata([shown, shown])
+
+        k = int(inspection.result.diverged_at)
+        gone = 0 <= k <= shown
+        self.status.set_text(f"diverged at step {k}" if gone else "")
+        self.status.set_visible(gone)
+        live = shown >= 1 and not gone
+        for j, quantity in enumerate(QUANTITIES):
+            values = inspection.quantities[quantity]
+            present = values is not None
+            self.missing[j].set_visible(not present)
+            for i in range(2):
+                bar = self.bars[i][j]
+                bar.set_visible(present and live)
+                if present and live:
+                    bar.set_height(np.clip(values[shown, i], -1e4, 1e4))
+        if live:
+            g = inspection.quantities["g"][shown]
+            start = inspection.result.path[shown - 1]
+            gd_step, taken = -lr * g, inspection.step[shown]
+            self.arrows.set_offsets(np.array([start, start]))
+            self.arrows.set_UVC([gd_step[0], taken[0]], [gd_step[1], taken[1]])
+            effective, step = inspection.effective[shown], inspection.step[shown]
+            verdict = (
+                f"Δθ = ({step[0]:.3g}, {step[1]:.3g}) · effective step = "
+                f"({effective[0]:.3g}, {effective[1]:.3g})"
+            )
+        else:
+            verdict = f"diverged at step {k}" if gone else "press step ▸ or play"
+        self.arrows.set_visible(live)
+        self.figure._suptitle.set_text(
+            f"{name}, step {shown} of {steps}: {verdict}\n"
+            "left: grey = the plain GD step −ηg, red = the step taken Δθ"
+        )

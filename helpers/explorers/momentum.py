@@ -1,0 +1,661 @@
+r"""Explorers for notebook 05 (momentum).
+
+* ``EMAExplorer``: an exponential moving average of a noisy signal, and the weights it gives
+  to old values, with a β slider;
+* ``heavy_ball_explorer``: plain GD and heavy-ball momentum side by side on an ill-conditioned
+  quadratic (a ``ContourExplorer``);
+* ``NesterovExplorer``: heavy ball and Nesterov step by step, with the momentum arrow βv, the
+  look-ahead point θ + βv and the gradient arrow drawn where each method takes its gradient;
+* ``RateMapExplorer``: the exact convergence rate of heavy ball over a grid of (η, β), with the
+  run at the chosen pair beside it;
+* ``nonconvex_explorer``: GD against heavy ball on Rosenbrock and Beale (a ``ContourExplorer``).
+
+Conventions. The runs use ``helpers.SGD`` (PyTorch's form, v ← βv + g, θ ← θ − ηv, where v is
+a sum of gradients). The Nesterov figure draws Sutskever's form (v ← βv − η∇f(θ + βv),
+θ ← θ + v, where v is a displacement), because there the look-ahead point is visible; the two
+are the same method, converted by v_Sutskever = −η·v_PyTorch (see ``sutskever_view``).
+"""
+
+from __future__ import annotations
+
+import ipywidgets as widgets
+import numpy as np
+from matplotlib.colors import Normalize
+
+from ..engine import (
+    Explorer,
+    StepControls,
+    beta_slider,
+    encode_png,
+    function_picker,
+    lr_slider,
+    tidy,
+)
+from ..objectives import Beale, Objective, Quadratic, Rosenbrock
+from ..optimizers import SGD
+from ..plots import draw_contours
+from ..runner import run
+from ..theory import gd_optimal, momentum_optimal, momentum_rate
+from .contour import ContourExplorer
+
+__all__ = [
+    "ema",
+    "ema_weights",
+    "EMAExplorer",
+    "heavy_ball_explorer",
+    "sutskever_view",
+    "NesterovExplorer",
+    "rate_map",
+    "measured_rate",
+    "RateMapExplorer",
+    "nonconvex_explorer",
+]
+
+FLOOR = 1e-300  # log axes: a value of exactly 0 is drawn at the bottom instead of vanishing
+
+
+# -- the exponential moving average ------------------------------------------------------------
+def ema(values, beta: float) -> np.ndarray:
+    r"""The moving average m_t = β m_{t−1} + (1 − β) x_t, started at m_0 = 0 (as Adam does)."""
+    averages, m = np.empty(len(values)), 0.0
+    for t, x in enumerate(values):
+        m = beta * m + (1 - beta) * x
+        averages[t] = m
+    return averages
+
+
+def ema_weights(beta: float, n: int) -> np.ndarray:
+    r"""The weight (1 − β) β^k of the value k steps old in m_t, for k = 0 … n − 1.
+
+    Unrolling m_t gives m_t = Σ_k (1 − β) β^k x_{t−k}; over the n values seen the weights add up
+    to 1 − β^n, not 1, because m_0 = 0 (notebook 06 divides that out: bias correction).
+    """
+    return (1 - beta) * beta ** np.arange(n)
+
+
+class EMAExplorer(Explorer):
+    r"""Left: a noisy signal x_t and its moving average m_t = β m_{t−1} + (1 − β) x_t.
+    Right: the weight (1 − β) β^k of the value k steps old (log axis: a straight line), with the
+    window 1/(1 − β) marked.
+    """
+
+    def __init__(self, beta: float = 0.9, n: int = 200, seed: int = 0):
+        self.beta = beta_slider(beta)
+        super().__init__([self.beta], figsize=(11.0, 4.0))
+        rng = np.random.default_rng(seed)
+        self.t = np.arange(1, n + 1)
+        self.trend = 1.0 + 0.5 * np.sin(2 * np.pi * self.t / 120)
+        self.signal = self.trend + rng.normal(0.0, 0.5, n)
+
+        left, right = self.figure.subplots(1, 2, gridspec_kw={"width_ratios": [1.3, 1]})
+        self.figure.subplots_adjust(left=0.06, right=0.98, bottom=0.14, top=0.86, wspace=0.2)
+        left.plot(self.t, self.signal, ".", color="0.6", ms=4, label=r"signal $x_t$")
+        left.plot(self.t, self.trend, color="0.3", lw=1, ls=":", label="trend under the noise")
+        (self.average,) = left.plot([], [], color="tab:blue", lw=2.4, label=r"EMA $m_t$")
+        (self.corrected,) = left.plot(
+            [], [], color="tab:orange", lw=1.4, ls="--", label=r"$m_t / (1-\beta^t)$ (notebook 06)"
+        )
+        left.set(xlim=(0, n + 1), ylim=(-1.0, 3.0), xlabel="step t")
+        left.legend(loc="upper right", fontsize=9, ncols=2)
+
+        self.ages = np.arange(n)
+        right.set(
+            yscale="log",
+            ylim=(1e-4, 1.5),
+            xlim=(-1, n),
+            xlabel="age k of a value (steps ago)",
+            ylabel=r"weight $(1-\beta)\,\beta^k$",
+        )
+        self.bars = right.stairs(
+            np.full(n, 1e-5), np.arange(n + 1) - 0.5, baseline=1e-5, fill=True, alpha=0.6
+        )
+        self.window = right.axvline(0, color="tab:red", lw=2)
+        self.window_text = right.text(
+            0, 0.5, "", color="tab:red", fontsize=11, transform=right.get_xaxis_transform()
+        )
+        self.moving(
+            self.average,
+            self.corrected,
+            self.bars,
+            self.window,
+            self.window_text,
+            self.figure.suptitle("", fontsize=12),
+        )
+        self.refresh()
+
+    def update(self) -> None:
+        beta = tidy(self.beta.value)
+        average = ema(self.signal, beta)
+        self.average.set_data(self.t, average)
+        self.corrected.set_data(self.t, average / (1 - beta**self.t))
+        weights = ema_weights(beta, len(self.ages))
+        self.bars.set_data(np.maximum(weights, 1e-5))
+        window = 1 / (1 - beta)
+        self.window.set_xdata([window - 0.5, window - 0.5])
+        self.window_text.set_position((window + 2, 0.55))
+        self.window_text.set_text(f"window\n1/(1−β) = {window:.3g}")
+        n = len(self.ages)
+        self.figure._suptitle.set_text(
+            f"β = {beta:g}: window 1/(1−β) = {window:.3g} steps · mean age β/(1−β) = "
+            f"{beta * window:.3g} · the weights of the {n} values seen sum to "
+            f"1 − β^{n} = {weights.sum():.3g}"
+        )
+
+
+# -- heavy ball against plain GD ---------------------------------------------------------------
+def heavy_ball_explorer(
+    condition_number: float = 50.0,
+    angle: float = 30.0,
+    gd_lr: float = 1.9,
+    lr: float = 0.5,
+    beta: float = 0.82,
+    steps: int = 60,
+) -> ContourExplorer:
+    """GD at its own η and heavy-ball momentum at (η, β) on an ill-conditioned quadratic.
+
+    GD needs η close to 2/L to make progress along the flat direction, and then zig-zags across
+    the steep one; momentum takes a smaller η and builds up speed along the flat direction.
+    """
+
+    quadratic = Quadratic(condition_number, angle)
+    quadratic.x0 = np.array([-2.6, -0.6])  # up the valley's side, far along its floor
+    return ContourExplorer(
+        quadratic,
+        lambda gd_lr, lr, beta: {"GD": SGD(lr=gd_lr), "heavy ball": SGD(lr=lr, momentum=beta)},
+        steps=steps,
+        gd_lr=lr_slider(gd_lr, low=1e-2, high=2.5, description="η of GD"),
+        lr=lr_slider(lr, low=1e-2, high=4.0, description="η of heavy ball"),
+        beta=beta_slider(beta, description="β of heavy ball"),
+    )
+
+
+# -- Nesterov beside heavy ball ----------------------------------------------------------------
+def sutskever_view(result, lr: float, beta: float, nesterov: bool):
+    r"""Convert a PyTorch-form SGD run (path θ, buffer b) into Sutskever's form.
+
+    Sutskever's velocity is the displacement v = −η b. For heavy ball the parameters are the
+    same in both forms. For Nesterov, PyTorch's parameters are Sutskever's look-ahead points
+    φ_t = θ_t + β v_t, so Sutskever's θ_t = φ_t − β v_t = φ_t + η β b_t.
+
+    Returns (theta, velocity, gradient_point) with shapes (steps + 1, d): the point where the
+    gradient of the next step is taken is θ_t (heavy ball) or the look-ahead θ_t + β v_t.
+    """
+    if result.states.velocity is None:  # β = 0: no buffer, no velocity, plain GD
+        return result.path, np.zeros_like(result.path), result.path
+    velocity = -lr * result.states.velocity
+    if nesterov:
+        lookahead = result.path
+        return lookahead - beta * velocity, velocity, lookahead
+    return result.path, velocity, result.path
+
+
+class NesterovExplorer(Explorer):
+    r"""Heavy ball (left) and Nesterov (middle) step by step, and f − f_min against step (right).
+
+    At the step shown, each panel draws the decomposition of the next step in Sutskever's form
+    (v is a displacement): the momentum arrow βv (grey) and the gradient arrow −η∇f (red).
+    Heavy ball takes its gradient at θ_t; Nesterov first follows βv to the look-ahead point
+    θ_t + βv (hollow circle) and takes its gradient there. The dashed segment is the step.
+    It opens at step ``shown``.
+    """
+
+    def __init__(
+        self,
+        objectives: Objective | dict[str, Objective] | None = None,
+        lr: float = 0.5,
+        beta: float = 0.9,
+        steps: int = 30,
+        max_steps: int = 200,
+        shown: int = 4,
+    ):
+        if objectives is None:
+            objectives = {
+                "quadratic (κ = 20)": Quadratic(20, angle=30),
+                "Rosenbrock": Rosenbrock(),
+                "Beale": Beale(),
+            }
+        if isinstance(objectives, Objective):
+            objectives = {objectives.name: objectives}
+        self.objectives = dict(objectives)
+        self.picker = function_picker(self.objectives)
+        self.lr = lr_slider(lr, low=1e-4, high=4.0)
+        self.beta = beta_slider(beta)
+        self.steps = widgets.IntSlider(steps, min=1, max=max_steps, description="steps")
+        self.stepper = StepControls(steps)
+        super().__init__(
+            [self.picker, self.lr, self.beta, self.steps, self.stepper], figsize=(12.5, 4.4)
+        )
+        axes = self.figure.subplots(1, 3, gridspec_kw={"width_ratios": [1, 1, 0.9]})
+        self.figure.subplots_adjust(left=0.05, right=0.99, bottom=0.13, top=0.82, wspace=0.25)
+        self.panels = {"heavy ball": axes[0], "Nesterov": axes[1]}
+        self.loss_ax = axes[2]
+        self.loss_ax.set(yscale="log", xlabel="step t", ylabel=r"$f(\theta_t) - f_{min}$")
+        self.loss_ax.grid(True, alpha=0.3)
+        self.artists = {}
+        for (name, ax), color in zip(self.panels.items(), ("tab:blue", "tab:orange"), strict=True):
+            (path,) = ax.plot([], [], "-o", color=color, ms=2.5, lw=1.3)
+            (here,) = ax.plot([], [], "o", color=color, ms=8, mec="black")
+            (step,) = ax.plot([], [], "--", color="black", lw=1.2)
+            (lookahead,) = ax.plot([], [], "o", mfc="none", mec="black", mew=1.8, ms=9)
+            arrows = ax.quiver(
+                np.zeros(2),
+                np.zeros(2),
+                np.zeros(2),
+                np.zeros(2),
+                color=["0.35", "tab:red"],
+                angles="xy",
+                scale_units="xy",
+                scale=1,
+                width=0.012,
+                zorder=5,
+            )
+            (curve,) = self.loss_ax.plot([], [], color=color, lw=1.6, label=name)
+            status = ax.text(
+                0.03,
+                0.97,
+                "",
+                transform=ax.transAxes,
+                va="top",
+                color="darkred",
+                fontsize=12,
+                fontweight="bold",
+                bbox={"facecolor": "white", "alpha": 0.85, "lw": 0},
+            )
+            self.artists[name] = (path, here, step, lookahead, arrows, curve, status)
+            self.moving(path, here, step, lookahead, arrows, curve, status)
+        self.loss_ax.legend(loc="upper right", fontsize=10)
+        self.moving(self.figure.suptitle("", fontsize=12))
+        self.picker.observe(self._new_objective, names="value")
+        self._cache_key, self._axis_key = None, None
+        self._new_objective()
+        self.refresh()
+        self.stepper.play.value = min(shown, steps)  # open on a step with a velocity to draw
+
+    @property
+    def objective(self) -> Objective:
+        return self.objectives[self.picker.value]
+
+    def _new_objective(self, change=None) -> None:
+        for name, ax in self.panels.items():
+            for artist in [*ax.collections, *[a for a in ax.lines if a.get_label() == "_minimum"]]:
+                if artist not in self._moving:
+                    artist.remove()
+            draw_contours(ax, self.objective, filled=True, levels=14)
+            ax.set_title(
+                {
+                    "heavy ball": r"heavy ball: gradient at $\theta_t$",
+                    "Nesterov": r"Nesterov: gradient at the look-ahead $\theta_t+\beta v_t$",
+                }[name],
+                fontsize=11,
+            )
+        self._axis_key = None  # the loss axis follows in update()
+
+    def _runs(self):
+        lr, beta = tidy(self.lr.value), tidy(self.beta.value)
+        key = (self.picker.value, lr, beta, self.steps.value)
+        if key != self._cache_key:
+            x0, steps = self.objective.x0, self.steps.value
+            self.views = {}
+            for name, nesterov in (("heavy ball", False), ("Nesterov", True)):
+                # PyTorch's nesterov=True needs β > 0; at β = 0 both methods are plain GD.
+                optimizer = SGD(lr=lr, momentum=beta, nesterov=nesterov and beta > 0)
+                result = run(optimizer, self.objective, x0, steps)
+                view = sutskever_view(result, lr, beta, nesterov)
+                self.views[name] = (*view, int(result.diverged_at))
+            self._cache_key = key
+        return self.views
+
+    def update(self) -> None:
+        steps = self.steps.value
+        self.stepper.play.max = steps
+        shown = min(self.stepper.value, steps)
+        objective = self.objective
+        lr, beta = tidy(self.lr.value), tidy(self.beta.value)
+        views = self._runs()
+        all_gaps, verdicts = [], []
+        for name, (theta, velocity, at, diverged_at) in views.items():
+            path, here, step, lookahead, arrows, curve, status = self.artists[name]
+            drawn = theta[: shown + 1]
+            drawn = drawn[np.all(np.isfinite(drawn), axis=-1)]
+            path.set_data(drawn[:, 0], drawn[:, 1])
+            here.set_data(drawn[-1:, 0], drawn[-1:, 1])
+            gap = objective.value(theta[: steps + 1]) - objective.min_value
+            all_gaps.append(gap)
+            upto = np.maximum(gap[: shown + 1], FLOOR)
+            finite = np.isfinite(upto)
+            curve.set_data(np.arange(upto.size)[finite], upto[finite])
+            if 0 <= diverged_at <= shown:
+                verdicts.append(f"{name}: diverged at step {diverged_at}")
+                status.set_text(f"diverged at step {diverged_at}")
+            else:
+                verdicts.append(f"{name}: f − f_min = {gap[shown]:.2g}")
+                status.set_text("")
+            status.set_visible(bool(status.get_text()))
+            # the next step, decomposed: θ → (θ + βv) → θ + βv − η∇f(gradient point)
+            has_next = shown < steps and (diverged_at < 0 or shown + 1 < diverged_at)
+            if has_next:
+                start, momentum_part = theta[shown], beta * velocity[shown]
+                gradient_part = -lr * objective.grad(at[shown])
+                origin = start + momentum_part if name == "Nesterov" else start
+                arrows.set_offsets(np.array([start, origin]))
+                arrows.set_UVC(
+                    [momentum_part[0], gradient_part[0]], [momentum_part[1], gradient_part[1]]
+                )
+                end = theta[shown + 1]
+                step.set_data([start[0], end[0]], [start[1], end[1]])
+                lookahead.set_data([at[shown][0]], [at[shown][1]])
+                arrows.set_visible(True)
+                step.set_visible(True)
+                lookahead.set_visible(name == "Nesterov")
+            else:
+                for artist in (arrows, step, lookahead):
+                    artist.set_visible(False)
+        self._set_loss_axis(steps, all_gaps)
+        self.figure._suptitle.set_text(
+            f"η = {lr:.3g}, β = {beta:g}, step {shown} of {steps}: "
+            + " · ".join(verdicts)
+            + "\ngrey arrow: momentum βv · red arrow: gradient step −η∇f · dashed: the step taken"
+        )
+
+    def _set_loss_axis(self, steps, gaps) -> None:
+        finite = np.concatenate([g[np.isfinite(g) & (g > 0)] for g in gaps] + [np.ones(1)])
+        high = 10 ** np.ceil(np.log10(min(finite.max(), 1e12)) + 0.5)
+        key = (self.picker.value, steps, high)
+        if key != self._axis_key:  # only when the picture's scale really changes
+            self.loss_ax.set(xlim=(0, steps), ylim=(max(high * 1e-16, 1e-16), high))
+            self._axis_key = key
+            self.redraw_background()
+
+
+# -- the (η, β) rate map -----------------------------------------------------------------------
+def rate_map(lrs, betas, eigenvalues) -> np.ndarray:
+    r"""The rate of heavy ball, max over the eigenvalues λ of the spectral radius of its 2×2
+    iteration matrix, on the grid ``lrs`` × ``betas``: shape (len(lrs), len(betas))."""
+    lrs, betas = np.asarray(lrs, dtype=float), np.asarray(betas, dtype=float)
+    return momentum_rate(lrs[:, None, None], betas[None, :, None], eigenvalues).max(axis=-1)
+
+
+def measured_rate(distances, window: int = 40, floor: float = 1e-11) -> float:
+    r"""The per-step contraction of a run, measured over its last ``window`` steps.
+
+    A run with complex roots spirals, so its distance to the minimum wobbles from step to step;
+    comparing the largest distances of two stretches of ``window`` steps, ``window`` steps apart,
+    measures the envelope, which shrinks by exactly the rate per step. Steps below ``floor``
+    times the start are left out (there the rounding of float64, not the method, decides).
+    """
+    d = np.asarray(distances, dtype=float)
+    d = d[np.isfinite(d) & (d > floor * d[0])]
+    window = min(window, d.size // 3)
+    if window < 2:
+        return float("nan")  # too few steps above the floor to measure anything
+    late, early = d[-window:].max(), d[-2 * window : -window].max()
+    return float((late / early) ** (1 / window))
+
+
+RATE_TICKS = (0.0, 0.5, 0.9, 0.99, 0.999)
+
+
+def _slowness(rate):
+    """−log10(1 − rate): 0 for the fastest runs, 3 for rate 0.999; the colour of the map."""
+    return -np.log10(1 - np.clip(rate, 0, 0.999))
+
+
+class RateMapExplorer(Explorer):
+    r"""Left: the exact convergence rate of heavy ball on a quadratic with condition number κ,
+    over a grid of (η, β) (grey: rate > 1, the run diverges). Red circle: the sliders' (η, β);
+    gold star: Polyak's optimal pair; white square: the best plain GD (β = 0).
+    Middle: the run at the sliders' pair on the contours.
+    Right: distance to the minimum against step for the sliders' pair (red), with the map's
+    prediction rateᵗ (dashed), and for the optimal pair (gold).
+    """
+
+    def __init__(
+        self,
+        condition_number: float = 100.0,
+        lr: float = 1.0,
+        beta: float = 0.73,
+        steps: int = 150,
+        angle: float = 20.0,
+        resolution: tuple[int, int] = (400, 200),
+    ):
+        self.kappa = widgets.FloatLogSlider(
+            value=condition_number,
+            base=10,
+            min=0,
+            max=3,
+            step=0.05,
+            description="κ = L/μ",
+            readout_format=".3",
+            style={"description_width": "initial"},
+        )
+        self.lr = widgets.FloatSlider(
+            value=lr, min=0.02, max=4.2, step=0.02, description="η", readout_format=".2f"
+        )
+        self.beta = beta_slider(beta)
+        super().__init__([self.kappa, self.lr, self.beta], figsize=(13.0, 4.6))
+        self.angle, self.n_steps = angle, steps
+        self.lrs = np.linspace(0.0, 4.2, resolution[0])
+        self.betas = np.linspace(0.0, 1.0, resolution[1])
+
+        map_ax, self.ax, self.dist_ax = self.figure.subplots(
+            1, 3, gridspec_kw={"width_ratios": [1.15, 1, 1]}
+        )
+        self.figure.subplots_adjust(left=0.05, right=0.99, bottom=0.12, top=0.82, wspace=0.42)
+        self.map_ax = map_ax
+        cmap = self._colormap()
+        self.map_image = map_ax.imshow(
+            np.zeros((resolution[1], resolution[0])),
+            origin="lower",
+            extent=(self.lrs[0], self.lrs[-1], self.betas[0], self.betas[-1]),
+            aspect="auto",
+            cmap=cmap,
+            norm=Normalize(0, 3),
+            interpolation="nearest",
+        )
+        bar = self.figure.colorbar(self.map_image, ax=map_ax, pad=0.02, fraction=0.06)
+        bar.set_ticks([_slowness(r) for r in RATE_TICKS], labels=[f"{r:g}" for r in RATE_TICKS])
+        bar.set_label("rate: the error shrinks × rate per step")
+        map_ax.set(xlabel=r"learning rate $\eta$", ylabel=r"momentum $\beta$")
+        (self.marker,) = map_ax.plot(
+            [], [], "o", color="tab:red", mec="white", ms=11, mew=2, label="your (η, β)"
+        )
+        (self.best,) = map_ax.plot(
+            [], [], "*", color="gold", mec="black", ms=17, clip_on=False, label="optimal (η*, β*)"
+        )
+        (self.best_gd,) = map_ax.plot(
+            [], [], "s", color="white", mec="black", ms=9, clip_on=False, label="best GD (β = 0)"
+        )
+        self.diverges = map_ax.text(
+            3.55, 0.45, "diverges\n(rate > 1)", ha="center", fontsize=11, color="0.25"
+        )
+        self.ax.set_aspect("equal")
+        (self.path,) = self.ax.plot([], [], "-o", color="tab:red", ms=2, lw=1.2, label="(η, β)")
+        self.dist_ax.set(
+            yscale="log",
+            xlim=(0, steps),
+            ylim=(1e-12, 1e3),
+            xlabel="step t",
+            ylabel=r"$|\theta_t - \theta^*|$",
+        )
+        self.dist_ax.grid(True, alpha=0.3)
+        (self.distance,) = self.dist_ax.plot([], [], color="tab:red", lw=1.6, label="run at (η, β)")
+        (self.predicted,) = self.dist_ax.plot(
+            [], [], "--", color="black", lw=1.2, label=r"$\mathrm{rate}^t$ from the map"
+        )
+        (self.best_distance,) = self.dist_ax.plot(
+            [], [], color="goldenrod", lw=1.4, label="run at (η*, β*)"
+        )
+        # One legend above the panels, outside every axes: nothing drawn later can cover it.
+        handles = [self.marker, self.best, self.best_gd, self.distance, self.predicted]
+        self.figure.legend(
+            handles=[*handles, self.best_distance],
+            loc="upper center",
+            bbox_to_anchor=(0.5, 0.935),
+            ncols=6,
+            fontsize=10,
+            frameon=False,
+        )
+        self.status = self.ax.text(
+            0.03,
+            0.96,
+            "",
+            transform=self.ax.transAxes,
+            va="top",
+            color="darkred",
+            fontsize=12,
+            fontweight="bold",
+            bbox={"facecolor": "white", "alpha": 0.85, "lw": 0},
+        )
+        self.moving(
+            self.marker,
+            self.path,
+            self.distance,
+            self.predicted,
+            self.status,
+            self.figure.suptitle("", fontsize=12),
+        )
+        # The κ layer: what changes with κ only, and what must stay on top of it (legends,
+        # frames). It is drawn over the background once per κ and cached, so that an η or β
+        # change redraws only the marker and the run (see render).
+        self._map_layer = [
+            self.map_image,
+            *map_ax.spines.values(),
+            self.diverges,
+            self.best_gd,
+            self.best,
+        ]
+        self._other_layer = [
+            *self.ax.spines.values(),
+            self.ax.title,
+            self.best_distance,
+        ]
+        for artist in self._map_layer + self._other_layer:
+            artist.set_animated(True)
+        self._contours: list = []
+        self._layer = None
+        self._kappa_shown = None
+        self.refresh()
+
+    def _layer_artists(self) -> list:
+        return self._map_layer + self._contours + self._other_layer
+
+    def render(self) -> bytes:
+        """The engine's blitting with one more cached layer: background (axes, ticks, labels,
+        drawn once), then the κ layer (map, contours, optimum; redrawn when κ changes), then
+        the moving artists. A κ change costs no full redraw of the axes."""
+        if self._background is None:
+            self.canvas.draw()  # draws everything that is not animated
+            self._background = self.canvas.copy_from_bbox(self.figure.bbox)
+            self._layer = None
+        if self._layer is None:
+            self.canvas.restore_region(self._background)
+            for artist in self._layer_artists():
+                (artist.axes or self.figure).draw_artist(artist)
+            self._layer = self.canvas.copy_from_bbox(self.figure.bbox)
+        else:
+            self.canvas.restore_region(self._layer)
+        for artist in self._moving:
+            if artist.get_visible():
+                (artist.axes or self.figure).draw_artist(artist)
+        return encode_png(np.asarray(self.canvas.buffer_rgba()))
+
+    def render_full(self) -> bytes:
+        """The whole figure drawn from scratch, the κ layer included (for comparisons)."""
+        layer = self._layer_artists()
+        for artist in layer:
+            artist.set_animated(False)
+        try:
+            return super().render_full()
+        finally:
+            for artist in layer:
+                artist.set_animated(True)
+
+    @staticmethod
+    def _colormap():
+        import matplotlib
+
+        return matplotlib.colormaps["viridis_r"].with_extremes(bad="0.82")  # grey: diverges
+
+    @property
+    def objective(self) -> Quadratic:
+        return self.quadratic
+
+    def recompute_map(self) -> np.ndarray:
+        """The rate on the whole (η, β) grid for the κ on the slider, drawn into the map."""
+        self.quadratic = Quadratic(tidy(self.kappa.value), self.angle)
+        self.rates = rate_map(self.lrs, self.betas, self.quadratic.eigenvalues)
+        # grey where the run diverges (rate > 1); rate = 1 (η = 0 or β = 1) is dark: no progress
+        shown = np.ma.masked_where(self.rates > 1 + 1e-12, _slowness(self.rates))
+        self.map_image.set_data(shown.T)  # imshow wants rows = β
+        return self.rates
+
+    def _new_quadratic(self) -> None:
+        self.recompute_map()
+        q = self.quadratic
+        self.best_pair = momentum_optimal(q.mu, q.L)
+        self.best.set_data([self.best_pair[0]], [self.best_pair[1]])
+        self.best_gd.set_data([gd_optimal(q.mu, q.L)[0]], [0.0])
+        for artist in self._contours:
+            artist.remove()
+        before = set(self.ax.get_children())
+        draw_contours(self.ax, q, resolution=120, levels=14)
+        self._contours = [a for a in self.ax.get_children() if a not in before]
+        for artist in self._contours:
+            artist.set_animated(True)
+        self.ax.set_title(q.name, fontsize=11)
+        lr_star, beta_star, _ = self.best_pair
+        best = run(SGD(lr=lr_star, momentum=beta_star), q, q.x0, self.n_steps)
+        self.best_distance.set_data(
+            np.arange(self.n_steps + 1),
+            np.maximum(np.linalg.norm(best.path - q.center, axis=-1), FLOOR),
+        )
+        self._kappa_shown = self.kappa.value
+        self._layer = None  # the κ layer only: the axes themselves have not changed
+
+    def rate_at(self, lr: float, beta: float) -> float:
+        """The map's rate at one (η, β): the same formula as every pixel, at that point."""
+        return float(rate_map([lr], [beta], self.quadratic.eigenvalues)[0, 0])
+
+    def update(self) -> None:
+        if self.kappa.value != self._kappa_shown:
+            self._new_quadratic()
+        q = self.quadratic
+        lr, beta = tidy(self.lr.value), tidy(self.beta.value)
+        self.marker.set_data([lr], [beta])
+        self.result = run(SGD(lr=lr, momentum=beta), q, q.x0, self.n_steps)
+        path = self.result.path[np.all(np.isfinite(self.result.path), axis=-1)]
+        self.path.set_data(path[:, 0], path[:, 1])
+        distance = np.linalg.norm(self.result.path - q.center, axis=-1)
+        t = np.arange(self.n_steps + 1)
+        finite = np.isfinite(distance)
+        self.distance.set_data(t[finite], np.maximum(distance[finite], FLOOR))
+        rate = self.rate_at(lr, beta)
+        with np.errstate(over="ignore"):
+            self.predicted.set_data(t, np.minimum(distance[0] * rate**t, 1e300))
+        lr_star, beta_star, rate_star = self.best_pair
+        k = int(self.result.diverged_at)
+        if k >= 0:
+            verdict = f"diverged at step {k}"
+            self.status.set_text(verdict)
+        else:
+            verdict = f"measured {measured_rate(distance):.3f}"
+            self.status.set_text("")
+        self.status.set_visible(k >= 0)
+        self.figure._suptitle.set_text(
+            f"κ = {q.condition_number:.4g} · (η, β) = ({lr:.3g}, {beta:g}): rate {rate:.3f} "
+            f"from the map, {verdict} · optimum (η*, β*) = ({lr_star:.3g}, {beta_star:.3f}): "
+            f"rate {rate_star:.3f}"
+        )
+
+
+# -- momentum off the quadratic ----------------------------------------------------------------
+def nonconvex_explorer(lr: float = 1e-3, beta: float = 0.9, steps: int = 500) -> ContourExplorer:
+    """GD and heavy ball at the same η on Rosenbrock and Beale (a picker switches)."""
+    return ContourExplorer(
+        {"Rosenbrock": Rosenbrock(), "Beale": Beale()},
+        lambda lr, beta: {"GD": SGD(lr=lr), "heavy ball": SGD(lr=lr, momentum=beta)},
+        steps=steps,
+        max_steps=2000,
+        lr=lr_slider(lr, low=1e-5, high=3e-2),
+        beta=beta_slider(beta),
+    )

@@ -1,0 +1,235 @@
+"""Notebook 06's explorers, driven from Python: every control over its whole range, and the
+figure shows what the helpers compute."""
+
+import warnings
+
+import numpy as np
+import pytest
+
+from helpers import SGD, Adagrad, Adam, AdamW, RMSprop, run
+from helpers.explorers.adaptive import (
+    OPTIMIZER_NAMES,
+    QUANTITIES,
+    AdaptiveInspector,
+    badly_scaled,
+    bias_correction_explorer,
+    inspect,
+    make_optimizer,
+    rmsprop_explorer,
+    weight_decay_explorer,
+)
+
+
+@pytest.fixture
+def strict():
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        yield
+
+
+def shows_a_picture(explorer):
+    """The widget the browser shows holds the PNG of the current figure."""
+    import ipywidgets
+
+    assert isinstance(explorer.image, ipywidgets.Image)
+    assert explorer.image.value[:4] == b"\x89PNG"
+    return True
+
+
+def sweep(slider, n=25):
+    """Every value a slider can take, from its minimum to its maximum, in n stops."""
+    if hasattr(slider, "options"):
+        return list(slider.options)
+    if hasattr(slider, "base"):
+        return slider.base ** np.linspace(slider.min, slider.max, n)
+    return np.linspace(slider.min, slider.max, n)
+
+
+def test_badly_scaled_has_curvatures_1_and_100_along_the_axes():
+    q = badly_scaled()
+    np.testing.assert_allclose(q.hessian, np.diag([1.0, 100.0]))
+    np.testing.assert_allclose(q.grad(np.array([1.0, 1.0])), [1.0, 100.0])
+
+
+# -- the ContourExplorer set-ups -----------------------------------------------------------------
+@pytest.mark.parametrize(
+    ("make", "labels"),
+    [
+        (rmsprop_explorer, ("AdaGrad", "RMSProp")),
+        (bias_correction_explorer, ("Adam", "no bias correction")),
+        (weight_decay_explorer, ("Adam + L2", "AdamW")),
+    ],
+)
+def test_contour_setups_every_control_over_its_whole_range(strict, make, labels):
+    explorer = make()
+    assert shows_a_picture(explorer)
+    for name, control in explorer.named_controls.items():
+        for value in sweep(control, n=9):
+            control.value = value
+            assert explorer.message == "", (name, value, explorer.message)
+            assert all(label in explorer.title for label in labels)
+    for slider in (explorer.steps, explorer.x0, explorer.y0):
+        for value in sweep(slider, n=4):
+            slider.value = type(slider.value)(value)
+            assert explorer.message == ""
+
+
+def test_adaptive_steps_are_bounded_so_the_largest_rate_stays_finite(strict):
+    """AdaGrad's, RMSProp's and Adam's steps are at most about η/√(1 − α) per coordinate, so on
+    these quadratics even the largest η cannot run off to infinity: the title reports a loss."""
+    for make in (rmsprop_explorer, bias_correction_explorer, weight_decay_explorer):
+        explorer = make()
+        lr = explorer.named_controls["lr"]
+        lr.value = 10**lr.max
+        if explorer.stepper:
+            explorer.stepper.play.value = explorer.stepper.play.max
+        assert explorer.message == "" and "diverged" not in explorer.title
+        assert "f − f_min = " in explorer.title
+
+
+def test_rmsprop_explorer_runs_what_it_says():
+    explorer = rmsprop_explorer(lr=0.05, alpha=0.99)
+    alpha = explorer.named_controls["alpha"].value
+    q = explorer.objective
+    for label, optimizer in (("AdaGrad", Adagrad(lr=0.05)), ("RMSProp", RMSprop(0.05, alpha))):
+        expected = run(optimizer, q, q.x0, 300)
+        np.testing.assert_allclose(np.column_stack(explorer.paths[label].get_data()), expected.path)
+
+
+def test_bias_correction_explorer_opens_on_the_first_steps():
+    explorer = bias_correction_explorer(lr=0.1)
+    assert explorer.stepper.value == 8 and explorer.title.startswith("after 8 steps")
+    corrected = explorer.results["Adam"].path
+    uncorrected = explorer.results["no bias correction"].path
+    np.testing.assert_allclose(np.abs(corrected[1] - corrected[0]), 0.1, rtol=1e-6)
+    beta2 = explorer.named_controls["beta2"].value
+    expected = 0.1 * (1 - explorer.named_controls["beta1"].value) / np.sqrt(1 - beta2)
+    np.testing.assert_allclose(np.abs(uncorrected[1] - uncorrected[0]), expected, rtol=1e-6)
+
+
+def test_weight_decay_explorer_zero_decay_makes_adamw_adam():
+    explorer = weight_decay_explorer()
+    explorer.named_controls["weight_decay"].value = 0.0
+    a, w = (np.column_stack(explorer.paths[k].get_data()) for k in ("Adam + L2", "AdamW"))
+    np.testing.assert_allclose(a, w)
+    explorer.named_controls["weight_decay"].value = 0.5
+    q = explorer.objective
+    np.testing.assert_allclose(
+        np.column_stack(explorer.paths["AdamW"].get_data()),
+        run(AdamW(lr=0.05, weight_decay=0.5), q, q.x0, 300).path,
+    )
+    assert not np.allclose(
+        *(np.column_stack(explorer.paths[k].get_data()) for k in ("Adam + L2", "AdamW"))
+    )
+
+
+# -- the inspector -------------------------------------------------------------------------------
+def test_inspect_collects_each_optimizers_quantities():
+    q = badly_scaled()
+    view = inspect("Adam", Adam(lr=0.1), q, q.x0, 10)
+    states = view.result.states
+    np.testing.assert_allclose(view.quantities["g"][1], q.grad(q.x0))
+    np.testing.assert_allclose(view.quantities["m̂"][1:], states.m_hat[1:])
+    np.testing.assert_allclose(view.quantities["√v̂"][1:], np.sqrt(states.v_hat[1:]))
+    np.testing.assert_allclose(view.effective[1:], 0.1 / (np.sqrt(states.v_hat[1:]) + 1e-8))
+    # the step is the effective step times m̂
+    np.testing.assert_allclose(view.step[1:], -view.effective[1:] * view.quantities["m̂"][1:])
+    ada = inspect("AdaGrad", Adagrad(lr=0.1), q, q.x0, 10)
+    np.testing.assert_allclose(ada.step[1:], -ada.effective[1:] * ada.quantities["g"][1:])
+    assert ada.quantities["m"] is None and ada.quantities["m̂"] is None
+    sgd = inspect("SGD", SGD(lr=0.01), q, q.x0, 10)
+    assert all(sgd.quantities[k] is None for k in QUANTITIES[1:])
+    np.testing.assert_allclose(sgd.effective[1:], 0.01)
+
+
+@pytest.mark.parametrize("name", OPTIMIZER_NAMES)
+def test_every_optimizer_step_is_effective_step_times_its_direction(name):
+    q = badly_scaled()
+    view = inspect(name, make_optimizer(name, 0.01, 0.9, 0.99, 1e-6), q, q.x0, 12)
+    direction = {"momentum": "m", "Adam": "m̂"}.get(name, "g")
+    np.testing.assert_allclose(
+        view.step[1:], -view.effective[1:] * view.quantities[direction][1:], rtol=1e-9
+    )
+
+
+def test_inspector_draws_the_step_it_shows(strict):
+    explorer = AdaptiveInspector(optimizer="Adam", lr=0.1)
+    explorer.stepper.play.value = 3
+    q = explorer.objective
+    beta1, beta2 = explorer.beta1.value, explorer.beta2.value  # the sliders' stops
+    view = inspect("Adam", make_optimizer("Adam", 0.1, beta1, beta2, 1e-8), q, q.x0, 60)
+    for j, quantity in enumerate(QUANTITIES):
+        for i in range(2):
+            assert explorer.bars[i][j].get_height() == pytest.approx(
+                view.quantities[quantity][3, i]
+            )
+    np.testing.assert_allclose(explorer.arrows.get_offsets(), [view.result.path[2]] * 2)
+    np.testing.assert_allclose(
+        explorer.arrows.U, [-0.1 * view.quantities["g"][3][0], view.step[3][0]]
+    )
+    np.testing.assert_allclose(explorer.eff_lines[1].get_data()[1], view.effective[:, 1])
+    assert explorer.cursor.get_xdata()[0] == 3
+    assert explorer.title.startswith("Adam, step 3 of 60: Δθ = (0.0997, -0.0993)")
+
+
+def test_inspector_shows_a_dash_for_missing_quantities(strict):
+    explorer = AdaptiveInspector(optimizer="AdaGrad")
+    explorer.stepper.play.value = 2
+    visible = [explorer.bars[0][j].get_visible() for j in range(len(QUANTITIES))]
+    assert visible == [True, False, False, True, False]  # g and √G only
+    assert [m.get_visible() for m in explorer.missing] == [False, True, True, False, True]
+
+
+def test_inspector_every_control_over_its_whole_range(strict):
+    explorer = AdaptiveInspector()
+    assert shows_a_picture(explorer)
+    before = explorer.image.value
+    explorer.stepper.advance()
+    assert explorer.image.value != before
+    for objective in explorer.objectives:
+        explorer.picker.value = objective
+        for name in OPTIMIZER_NAMES:
+            explorer.optimizer.value = name
+            explorer.stepper.play.value = 4
+            assert explorer.message == "", (objective, name, explorer.message)
+            assert explorer.title.startswith(f"{name}, step 4 of")
+    explorer.picker.value = "badly scaled quadratic"
+    for name in OPTIMIZER_NAMES:
+        explorer.optimizer.value = name
+        for control in (explorer.lr, explorer.beta1, explorer.beta2, explorer.eps):
+            for value in sweep(control, n=7)[:: 4 if hasattr(control, "options") else 1]:
+                control.value = value
+                assert explorer.message == "", (name, control.description, value, explorer.message)
+        for value in (False, True):
+            explorer.bias_correction.value = value
+            assert explorer.message == ""
+    for steps in sweep(explorer.steps, n=5):
+        explorer.steps.value = int(steps)
+        assert explorer.stepper.play.max == int(steps) and explorer.message == ""
+    for value in range(0, explorer.stepper.play.max + 1, 50):
+        explorer.stepper.play.value = value
+        assert f"step {value} of" in explorer.title
+    explorer.stepper.reset.click()
+    assert explorer.title.endswith(
+        "press step ▸ or play\nleft: grey = the plain GD step −ηg, red = the step taken Δθ"
+    )
+
+
+def test_inspector_largest_learning_rate_says_diverged(strict):
+    explorer = AdaptiveInspector(optimizer="SGD")
+    explorer.lr.value = 10**explorer.lr.max
+    explorer.stepper.play.value = explorer.stepper.play.max
+    assert "diverged at step" in explorer.title
+    assert explorer.status.get_visible() and explorer.message == ""
+    assert not explorer.arrows.get_visible()
+
+
+def test_bias_correction_checkbox_changes_the_first_step(strict):
+    explorer = AdaptiveInspector(optimizer="Adam", lr=0.1)
+    explorer.stepper.play.value = 1
+    with_correction = explorer.inspection.step[1].copy()
+    explorer.bias_correction.value = False
+    without = explorer.inspection.step[1]
+    beta1, beta2 = explorer.beta1.value, explorer.beta2.value
+    np.testing.assert_allclose(np.abs(with_correction), 0.1, rtol=1e-6)
+    np.testing.assert_allclose(np.abs(without), 0.1 * (1 - beta1) / np.sqrt(1 - beta2), rtol=1e-6)
