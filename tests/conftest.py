@@ -1,5 +1,8 @@
 import os
 import tempfile
+import warnings
+
+import pytest
 
 # Headless figures and no progress-bar noise in every test process.
 os.environ.setdefault("MPLBACKEND", "Agg")
@@ -9,3 +12,11 @@ os.environ.setdefault("TQDM_DISABLE", "1")
 _scratch = tempfile.mkdtemp(prefix="course-tests-")
 for _variable in ("IPYTHONDIR", "MPLCONFIGDIR", "JUPYTER_CONFIG_DIR"):
     os.environ[_variable] = os.path.join(_scratch, _variable.lower())
+
+
+@pytest.fixture
+def strict():
+    """Any warning inside the test is an error (a diverging run must not warn)."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        yield

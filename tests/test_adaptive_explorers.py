@@ -1,10 +1,9 @@
 """Notebook 06's explorers, driven from Python: every control over its whole range, and the
 figure shows what the helpers compute."""
 
-import warnings
-
 import numpy as np
 import pytest
+from sliders import shows_a_picture, sweep
 
 from helpers import SGD, Adagrad, Adam, AdamW, RMSprop, run
 from helpers.explorers.adaptive import (
@@ -18,31 +17,6 @@ from helpers.explorers.adaptive import (
     rmsprop_explorer,
     weight_decay_explorer,
 )
-
-
-@pytest.fixture
-def strict():
-    with warnings.catch_warnings():
-        warnings.simplefilter("error")
-        yield
-
-
-def shows_a_picture(explorer):
-    """The widget the browser shows holds the PNG of the current figure."""
-    import ipywidgets
-
-    assert isinstance(explorer.image, ipywidgets.Image)
-    assert explorer.image.value[:4] == b"\x89PNG"
-    return True
-
-
-def sweep(slider, n=25):
-    """Every value a slider can take, from its minimum to its maximum, in n stops."""
-    if hasattr(slider, "options"):
-        return list(slider.options)
-    if hasattr(slider, "base"):
-        return slider.base ** np.linspace(slider.min, slider.max, n)
-    return np.linspace(slider.min, slider.max, n)
 
 
 def test_badly_scaled_has_curvatures_1_and_100_along_the_axes():

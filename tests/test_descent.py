@@ -1,11 +1,11 @@
 """Notebook 02's explorer and figures: drive every control, read back what the figure shows."""
 
 import io
-import warnings
 
 import numpy as np
 import pytest
 from PIL import Image
+from sliders import sweep
 
 from helpers import SGD, Himmelblau, LinearRegression, Quadratic, run, theory
 from helpers.data import linear_data
@@ -15,22 +15,8 @@ from helpers.plots import descent as figures
 
 
 @pytest.fixture
-def strict():
-    with warnings.catch_warnings():
-        warnings.simplefilter("error")
-        yield
-
-
-@pytest.fixture
 def explorer():
     return ConditioningExplorer(lr=0.3, condition_number=20, angle=30)
-
-
-def sweep(slider, n=9):
-    """n values from the slider's minimum to its maximum, both included."""
-    if hasattr(slider, "base"):  # a log slider: min and max are exponents
-        return slider.base ** np.linspace(slider.min, slider.max, n)
-    return np.unique(np.linspace(slider.min, slider.max, n).astype(type(slider.value)))
 
 
 def pixels(png: bytes) -> np.ndarray:

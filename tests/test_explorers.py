@@ -1,26 +1,11 @@
 """Explorers driven from Python: set a control's value, read back what the figure shows."""
 
-import warnings
-
 import numpy as np
 import pytest
+from sliders import sweep
 
 from helpers.engine import Explorer, lr_slider
 from helpers.explorers import ParabolaGD
-
-
-@pytest.fixture
-def strict():
-    with warnings.catch_warnings():
-        warnings.simplefilter("error")
-        yield
-
-
-def sweep(slider, n=25):
-    """Every value a slider can take, from its minimum to its maximum, in n stops."""
-    if hasattr(slider, "base"):  # a log slider: its min/max are exponents
-        return slider.base ** np.linspace(slider.min, slider.max, n)
-    return np.unique(np.linspace(slider.min, slider.max, n).astype(type(slider.value)))
 
 
 def test_parabola_explorer_shows_its_run(strict):

@@ -1,10 +1,9 @@
 """Notebook 01's explorers and figures: drive every control over its whole range and read back
 what the figure shows."""
 
-import warnings
-
 import numpy as np
 import pytest
+from sliders import sweep
 
 from helpers import Himmelblau, LinearRegression, Quadratic, Saddle
 from helpers.data import linear_data
@@ -27,20 +26,6 @@ from helpers.plots.landscape import (
 )
 
 PNG = b"\x89PNG"
-
-
-@pytest.fixture
-def strict():
-    with warnings.catch_warnings():
-        warnings.simplefilter("error")
-        yield
-
-
-def sweep(slider, n=25):
-    """Every value a slider can take, from its minimum to its maximum, in n stops."""
-    if hasattr(slider, "base"):  # a log slider: its min/max are exponents
-        return slider.base ** np.linspace(slider.min, slider.max, n)
-    return np.unique(np.linspace(slider.min, slider.max, n).astype(type(slider.value)))
 
 
 def full_draws(explorer, slider, values) -> int:

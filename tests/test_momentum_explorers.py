@@ -2,10 +2,10 @@
 figure shows what the helpers compute."""
 
 import time
-import warnings
 
 import numpy as np
 import pytest
+from sliders import shows_a_picture, sweep
 
 from helpers import SGD, Quadratic, Rosenbrock, run, theory
 from helpers.explorers.momentum import (
@@ -20,31 +20,6 @@ from helpers.explorers.momentum import (
     rate_map,
     sutskever_view,
 )
-
-
-@pytest.fixture
-def strict():
-    with warnings.catch_warnings():
-        warnings.simplefilter("error")
-        yield
-
-
-def shows_a_picture(explorer):
-    """The widget the browser shows holds the PNG of the current figure."""
-    import ipywidgets
-
-    assert isinstance(explorer.image, ipywidgets.Image)
-    assert explorer.image.value[:4] == b"\x89PNG"
-    return True
-
-
-def sweep(slider, n=25):
-    """Every value a slider can take, from its minimum to its maximum, in n stops."""
-    if hasattr(slider, "options"):  # a selection slider: every option
-        return list(slider.options)
-    if hasattr(slider, "base"):  # a log slider: its min/max are exponents
-        return slider.base ** np.linspace(slider.min, slider.max, n)
-    return np.linspace(slider.min, slider.max, n)
 
 
 # -- the moving average ------------------------------------------------------------------------

@@ -1,31 +1,16 @@
 """ScheduleExplorer (notebook 07) driven from Python, and the learning-rate range test."""
 
 import time
-import warnings
 
 import numpy as np
 import pytest
 import torch
+from sliders import sweep
 
 from helpers.explorers.schedules import SCHEDULE_PARAMETERS, ScheduleExplorer
 from helpers.networks import make_mlp, two_spirals
 from helpers.schedules import SCHEDULES
 from helpers.showdown import lr_range_test, smooth
-
-
-@pytest.fixture
-def strict():
-    with warnings.catch_warnings():
-        warnings.simplefilter("error")
-        yield
-
-
-def sweep(control, n=12):
-    if hasattr(control, "options"):
-        return list(control.options)
-    if hasattr(control, "base"):
-        return control.base ** np.linspace(control.min, control.max, n)
-    return np.unique(np.linspace(control.min, control.max, n).astype(type(control.value)))
 
 
 @pytest.fixture(scope="module")
@@ -63,7 +48,7 @@ def test_every_control_over_its_whole_range(strict, explorer, name):
     for key in ("steps", *SCHEDULE_PARAMETERS[name]):
         control = explorer.steps if key == "steps" else explorer.parameters[key]
         before = control.value
-        for value in sweep(control):
+        for value in sweep(control, 12):
             control.value = value
             assert explorer.message == "", (key, value, explorer.message)
             t, ratio = explorer.schedule_lr.get_data()

@@ -1,0 +1,28 @@
+"""What every explorer test needs: the values to drive a control through, and a picture check."""
+
+from __future__ import annotations
+
+import base64
+
+import ipywidgets
+import numpy as np
+
+
+def sweep(control, n: int = 25) -> list:
+    """Values from a control's minimum to its maximum, both included: every option of a
+    selection slider or dropdown, n stops of a (log) slider."""
+    if hasattr(control, "options"):
+        return list(control.options)
+    if hasattr(control, "base"):  # a log slider: its min and max are exponents
+        return list(control.base ** np.linspace(control.min, control.max, n))
+    values = np.linspace(control.min, control.max, n)
+    return list(np.unique(values.astype(type(control.value))))
+
+
+def shows_a_picture(explorer) -> bool:
+    """The widget the browser shows holds a PNG, and the static copy for viewers without a
+    kernel is that same PNG."""
+    png = explorer.image.value
+    assert isinstance(explorer.image, ipywidgets.Image) and png[:4] == b"\x89PNG"
+    bundle = explorer._repr_mimebundle_()
+    return base64.b64decode(bundle["image/png"]) == png
