@@ -37,6 +37,8 @@ __all__ = [
     "StepControls",
     "encode_png",
     "tidy",
+    "status_text",
+    "quiver_arrows",
 ]
 
 _STYLE = {"description_width": "initial"}
@@ -144,6 +146,38 @@ class StepControls:
 
     def _label(self):
         self.label.value = f"step {self.play.value} / {self.play.max}"
+
+
+def status_text(ax, x: float = 0.02, y: float = 0.97):
+    """The red message box in a panel's corner, e.g. "GD diverged at step 12"; mark it moving."""
+    return ax.text(
+        x,
+        y,
+        "",
+        transform=ax.transAxes,
+        va="top",
+        color="darkred",
+        fontsize=12,
+        fontweight="bold",
+        bbox={"facecolor": "white", "alpha": 0.85, "lw": 0},
+    )
+
+
+def quiver_arrows(ax, colors, width: float = 0.012):
+    """Arrows in data units (one per colour), to be placed with ``set_offsets``/``set_UVC``."""
+    n = len(colors)
+    return ax.quiver(
+        np.zeros(n),
+        np.zeros(n),
+        np.zeros(n),
+        np.zeros(n),
+        color=list(colors),
+        angles="xy",
+        scale_units="xy",
+        scale=1,
+        width=width,
+        zorder=5,
+    )
 
 
 def tidy(value):

@@ -15,7 +15,16 @@ from typing import NamedTuple
 import ipywidgets as widgets
 import numpy as np
 
-from ..engine import Explorer, StepControls, beta_slider, function_picker, lr_slider, tidy
+from ..engine import (
+    Explorer,
+    StepControls,
+    beta_slider,
+    function_picker,
+    lr_slider,
+    quiver_arrows,
+    status_text,
+    tidy,
+)
 from ..objectives import Beale, Objective, Quadratic, Rosenbrock
 from ..optimizers import SGD, Adadelta, Adagrad, Adam, AdamW, RMSprop
 from ..plots import draw_contours
@@ -244,29 +253,8 @@ class AdaptiveInspector(Explorer):
         self.figure.subplots_adjust(left=0.05, right=0.99, bottom=0.13, top=0.84, wspace=0.3)
         (self.path,) = self.ax.plot([], [], "-o", color="tab:red", ms=2.5, lw=1.2)
         (self.here,) = self.ax.plot([], [], "o", color="tab:red", mec="black", ms=8)
-        self.arrows = self.ax.quiver(
-            np.zeros(2),
-            np.zeros(2),
-            np.zeros(2),
-            np.zeros(2),
-            color=["0.45", "tab:red"],
-            angles="xy",
-            scale_units="xy",
-            scale=1,
-            width=0.012,
-            zorder=5,
-        )
-        self.status = self.ax.text(
-            0.03,
-            0.97,
-            "",
-            transform=self.ax.transAxes,
-            va="top",
-            color="darkred",
-            fontsize=12,
-            fontweight="bold",
-            bbox={"facecolor": "white", "alpha": 0.85, "lw": 0},
-        )
+        self.arrows = quiver_arrows(self.ax, ["0.45", "tab:red"])
+        self.status = status_text(self.ax, 0.03, 0.97)
 
         positions = np.arange(len(QUANTITIES))
         self.bars = []

@@ -8,7 +8,7 @@ from typing import NamedTuple
 import ipywidgets as widgets
 import numpy as np
 
-from ..engine import Explorer, StepControls, function_picker, tidy
+from ..engine import Explorer, StepControls, function_picker, status_text, tidy
 from ..objectives import Objective
 from ..plots import draw_contours
 from ..runner import RunResult, run
@@ -84,17 +84,7 @@ class ContourExplorer(Explorer):
             (self.ends[label],) = self.ax.plot([], [], "o", color=color, ms=7, mec="white")
             (self.curves[label],) = self.loss_ax.plot([], [], color=color, lw=1.6, label=label)
         (self.start,) = self.ax.plot([], [], "s", color="black", ms=6)
-        self.status = self.ax.text(
-            0.02,
-            0.97,
-            "",
-            transform=self.ax.transAxes,
-            va="top",
-            color="darkred",
-            fontsize=12,
-            fontweight="bold",
-            bbox={"facecolor": "white", "alpha": 0.85, "lw": 0},
-        )
+        self.status = status_text(self.ax, 0.02, 0.97)
         self.moving(
             *self.paths.values(),
             *self.ends.values(),

@@ -29,6 +29,8 @@ from ..engine import (
     encode_png,
     function_picker,
     lr_slider,
+    quiver_arrows,
+    status_text,
     tidy,
 )
 from ..objectives import Beale, Objective, Quadratic, Rosenbrock
@@ -237,30 +239,9 @@ class NesterovExplorer(Explorer):
             (here,) = ax.plot([], [], "o", color=color, ms=8, mec="black")
             (step,) = ax.plot([], [], "--", color="black", lw=1.2)
             (lookahead,) = ax.plot([], [], "o", mfc="none", mec="black", mew=1.8, ms=9)
-            arrows = ax.quiver(
-                np.zeros(2),
-                np.zeros(2),
-                np.zeros(2),
-                np.zeros(2),
-                color=["0.35", "tab:red"],
-                angles="xy",
-                scale_units="xy",
-                scale=1,
-                width=0.012,
-                zorder=5,
-            )
+            arrows = quiver_arrows(ax, ["0.35", "tab:red"])
             (curve,) = self.loss_ax.plot([], [], color=color, lw=1.6, label=name)
-            status = ax.text(
-                0.03,
-                0.97,
-                "",
-                transform=ax.transAxes,
-                va="top",
-                color="darkred",
-                fontsize=12,
-                fontweight="bold",
-                bbox={"facecolor": "white", "alpha": 0.85, "lw": 0},
-            )
+            status = status_text(ax, 0.03, 0.97)
             self.artists[name] = (path, here, step, lookahead, arrows, curve, status)
             self.moving(path, here, step, lookahead, arrows, curve, status)
         self.loss_ax.legend(loc="upper right", fontsize=10)
@@ -495,17 +476,7 @@ class RateMapExplorer(Explorer):
             fontsize=10,
             frameon=False,
         )
-        self.status = self.ax.text(
-            0.03,
-            0.96,
-            "",
-            transform=self.ax.transAxes,
-            va="top",
-            color="darkred",
-            fontsize=12,
-            fontweight="bold",
-            bbox={"facecolor": "white", "alpha": 0.85, "lw": 0},
-        )
+        self.status = status_text(self.ax, 0.03, 0.96)
         self.moving(
             self.marker,
             self.path,

@@ -11,7 +11,7 @@ import ipywidgets as widgets
 import numpy as np
 
 from ..data import linear_data
-from ..engine import Explorer, function_picker, lr_slider, tidy
+from ..engine import Explorer, function_picker, lr_slider, status_text, tidy
 from ..objectives import LinearRegression
 from ..optimizers import SGD, Adam
 from ..plots import draw_contours
@@ -130,17 +130,7 @@ class ScheduleExplorer(Explorer):
         )
         (self.curve,) = self.loss_ax.plot([], [], color="tab:blue", lw=1.4, label="schedule")
         self.loss_ax.legend(loc="lower left", fontsize=10)
-        self.status = self.ax.text(
-            0.02,
-            0.97,
-            "",
-            transform=self.ax.transAxes,
-            va="top",
-            color="darkred",
-            fontsize=12,
-            fontweight="bold",
-            bbox={"facecolor": "white", "alpha": 0.85, "lw": 0},
-        )
+        self.status = status_text(self.ax, 0.02, 0.97)
         self.moving(
             self.reference_lr,
             self.schedule_lr,
