@@ -1,7 +1,8 @@
 # Two commands do everything (see README.md):
 #   make lab    set up .venv and open the course in JupyterLab
 #   make test   set up .venv and run every test (unit tests, lint, every notebook through nbval)
-# Also: make bench (speed figures), make format (ruff fix + format), make strip (clear outputs).
+# Also: make bench (speed figures), make memory (each notebook's peak memory and run time),
+# make format (ruff fix + format), make strip (clear outputs).
 
 PYTHON ?= python3
 VENV   := .venv
@@ -10,7 +11,7 @@ READY  := $(VENV)/.ready
 # JupyterLab settings the course needs (no news pop-up), applied to this venv's JupyterLab only.
 LAB_SETTINGS := $(VENV)/share/jupyter/lab/settings/overrides.json
 
-.PHONY: setup lab test bench format strip clean
+.PHONY: setup lab test bench memory format strip clean
 
 setup: $(READY) $(LAB_SETTINGS)
 
@@ -34,6 +35,9 @@ test: setup
 
 bench: setup
 	$(BIN)/python benchmarks/bench.py
+
+memory: setup
+	$(BIN)/python benchmarks/notebook_memory.py
 
 format: setup
 	$(BIN)/ruff check --fix .
