@@ -35,6 +35,7 @@ __all__ = [
     "sweep",
     "forgiving_width",
     "race",
+    "best_at",
     "RangeTest",
     "lr_range_test",
     "smooth",
@@ -114,6 +115,14 @@ def race(
     return {
         name: run(OPTIMIZERS[name](lr), objective, start, steps) for name, lr in tuned_lrs.items()
     }
+
+
+def best_at(s: Sweep, steps: int) -> int:
+    """The index of the η that a sweep run for at least ``steps`` steps would pick for a budget
+    of ``steps``: the lowest f − f_min after that many steps (a run diverged by then counts as
+    inf). One long sweep thus tunes η for every shorter budget at once."""
+    gaps = s.result.losses[steps]
+    return int(np.argmin(np.where(np.isfinite(gaps), gaps, np.inf)))
 
 
 # -- the learning-rate range test (notebook 07) ------------------------------------------------

@@ -1,0 +1,167 @@
+r"""Explorer for notebook 08 (the optimizer showdown).
+
+* ``RaceExplorer``: pick the function, the contenders and the step budget B; every optimizer
+  runs at its own η tuned for that budget (the η of a log sweep with the lowest f − f_min after
+  B steps). Left: the paths on the contours; right: f − f_min against step, log-log.
+"""
+
+from __future__ import annotations
+
+import ipywidgets as widgets
+import numpy as np
+
+from ..engine import Explorer, function_picker
+from ..objectives import Objective
+from ..plots import draw_contours
+from ..plots.showdown import COLORS
+from ..showdown import FLOOR, OPTIMIZERS, best_at, sweep
+
+__all__ = ["RaceExplorer"]
+
+_STYLE = {"description_width": "initial"}
+
+
+class RaceExplorer(Explorer):
+    """A fair race you can re-run: which optimizers, on which function, with how many steps.
+
+    At construction every optimizer is swept once per function over ``lrs`` for the largest
+    budget (one ``helpers.run`` call per optimizer and function); a shorter budget B re-tunes η
+    by reading the same runs after B steps (``helpers.showdown.best_at``). So a control change
+    runs nothing: it only picks runs and slices them, which keeps every redraw fast.
+    """
+
+    def __init__(
+        self,
+        objectives: dict[str, Objective],
+        lrs=None,
+        budgets=(10, 25, 50, 100, 200, 400),
+        function: str | None = None,
+        optimizers=("GD", "momentum", "Adam"),
+        budget: int = 200,
+    ):
+        self.objectives = dict(objectives)
+        self.lrs = np.geomspace(1e-5, 10, 40) if lrs is None else np.asarray(lrs, dtype=float)
+        longest = max(budgets)
+        self.sweeps = {
+            f: {name: sweep(make, o, self.lrs, longest) for name, make in OPTIMIZERS.items()}
+            for f, o in self.objectives.items()
+        }
+        self.picker = function_picker(self.objectives, function)
+        self.contenders = widgets.SelectMultiple(
+            options=list(OPTIMIZERS),
+            value=tuple(optimizers),
+            rows=len(OPTIMIZERS),
+            description="optimizers",
+            style=_STYLE,
+        )
+        self.budget = widgets.SelectionSlider(
+            options=list(budgets),
+            value=budget if budget in budgets else longest,
+            description="budget (steps)",
+            style=_STYLE,
+        )
+        super().__init__([self.picker, self.contenders, self.budget], figsize=(10.0, 4.2))
+
+        path_axes = self.figure.add_axes((0.07, 0.12, 0.29, 0.72))
+        self.loss_ax = self.figure.add_axes((0.44, 0.12, 0.29, 0.72))
+        self.maps = {}  # one contour panel per function, all in the same place: only one shows
+        for index, (name, objective) in enumerate(self.objectives.items()):
+            ax = path_axes if index == 0 else self.figure.add_axes(path_axes.get_position())
+            draw_contours(ax, objective, resolution=150)
+            ax.plot(*objective.x0, "s", color="black", ms=7)
+            ax.set_title(name, fontsize=13)
+            self.maps[name] = ax
+        self.loss_ax.set(xscale="log", yscale="log", xlim=(1, longest))
+        self.loss_ax.set_xlabel("step t", fontsize=12)
+        self.loss_ax.set_ylabel(r"$f(\theta_t) - f_{min}$", fontsize=12)
+        self.loss_ax.grid(True, which="major", alpha=0.3)
+
+        self.paths, self.ends, self.curves = {}, {}, {}
+        for name in OPTIMIZERS:
+            color = COLORS[name]
+            self.curves[name] = self.loss_ax.plot([], [], color=color, lw=2, label=name)[0]
+            for function, ax in self.maps.items():
+                self.paths[function, name] = ax.plot([], [], "-", color=color, lw=1.6)[0]
+                self.ends[function, name] = ax.plot([], [], "o", color=color, ms=7, mec="white")[0]
+        self.loss_ax.legend(loc="lower left", fontsize=9, ncols=2)
+        self.budget_line = self.loss_ax.axvline(self.budget.value, color="black", ls=":", lw=1.2)
+        self.board = self.figure.text(  # the standings, best first
+            0.75, 0.84, "", ha="left", va="top", fontsize=10, family="monospace", linespacing=1.5
+        )
+        self.moving(
+            *self.paths.values(),
+            *self.ends.values(),
+            *self.curves.values(),
+            self.budget_line,
+            self.board,
+            self.figure.suptitle("", fontsize=13),
+        )
+        self._backgrounds: dict[str, object] = {}  # each function's still parts, drawn once
+        self._limits = {f: self._loss_limits(f) for f in self.objectives}
+        for function in self.objectives:  # draw every background now, not on the first pick
+            self._show_function(function)
+            self.render()
+        self.refresh()
+
+    # -- the static parts: one background per function ---------------------------------------
+    def _loss_limits(self, function: str) -> tuple[float, float]:
+        """y-limits that hold every tuned run of this function, at every budget."""
+        objective, lowest, highest = self.objectives[function], 1.0, 1.0
+        for s in self.sweeps[function].values():
+            for budget in self.budget.options:
+                gaps = s.result.losses[: budget + 1, best_at(s, budget)] - objective.min_value
+                lowest = min(lowest, np.nanmin(np.maximum(gaps, FLOOR)))
+                highest = max(highest, np.nanmax(gaps))
+        return lowest / 10, highest * 10
+
+    def _show_function(self, function: str) -> None:
+        """Show this function's contour panel and loss limits, with its cached background."""
+        for name, ax in self.maps.items():
+            ax.set_visible(name == function)
+        self.loss_ax.set_ylim(*self._limits[function])
+        self._shown = function
+        self._background = self._backgrounds.get(function)  # None: drawn at the next render
+
+    def render(self) -> bytes:
+        png = super().render()
+        self._backgrounds[self._shown] = self._background
+        return png
+
+    # -- every update ---------------------------------------------------------------------------
+    def update(self) -> None:
+        function, budget = self.picker.value, self.budget.value
+        if function != self._shown:
+            self._show_function(function)
+        objective, chosen = self.objectives[function], set(self.contenders.value)
+        standings = []
+        for (where, name), line in self.paths.items():
+            line.set_visible(where == function and name in chosen)
+            self.ends[where, name].set_visible(where == function and name in chosen)
+        for name, curve in self.curves.items():
+            curve.set_visible(name in chosen)
+            if name not in chosen:
+                continue
+            s = self.sweeps[function][name]
+            best = best_at(s, budget)
+            path = s.result.path[: budget + 1, best]
+            gaps = np.maximum(s.result.losses[: budget + 1, best] - objective.min_value, FLOOR)
+            finite = np.isfinite(gaps)
+            path = path[finite]
+            self.paths[function, name].set_data(path[:, 0], path[:, 1])
+            self.ends[function, name].set_data(path[-1:, 0], path[-1:, 1])
+            self.curves[name].set_data(np.arange(budget + 1)[finite], gaps[finite])
+            k = int(s.result.diverged_at[best])
+            if 0 <= k <= budget:  # only if every η of the sweep diverged within the budget
+                standings.append((np.inf, f"{name:9s}diverged at step {k}"))
+            else:
+                standings.append((gaps[-1], f"{name:9s}{s.lrs[best]:<8.2g}{gaps[-1]:.0e}"))
+        self.budget_line.set_xdata([budget, budget])
+        standings.sort(key=lambda pair: pair[0])
+        header = [f"{'':9s}{'η':8s}f − f_min"] if standings else []
+        self.board.set_text("\n".join(header + [text for _, text in standings]))
+        if standings:
+            leader = standings[0][1].split()[0]
+            title = f"{function}, {budget} steps, each at its tuned η: {leader} ends lowest"
+        else:
+            title = "choose at least one optimizer (ctrl/shift-click for several)"
+        self.figure._suptitle.set_text(title)

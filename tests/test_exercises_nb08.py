@@ -1,0 +1,26 @@
+from helpers.exercises import nb08
+from helpers.showdown import forgiving_width
+
+
+def test_run_calls():
+    assert nb08.run_calls(28)
+    assert nb08.run_calls(None).correct is None
+    for wrong, says in [(1120, "runs"), (280, "4 functions"), (160, "own call")]:
+        feedback = nb08.run_calls(wrong)
+        assert feedback.correct is False and says in feedback.message
+        assert "7 × 4 = 28" not in feedback.message
+
+
+def test_check_forgiving_width():
+    assert nb08.check_forgiving_width(forgiving_width)
+    assert nb08.check_forgiving_width(None).correct is None
+    assert nb08.check_forgiving_width(lambda lrs, gaps: None).correct is None
+
+    def everywhere(lrs, gaps):
+        import numpy as np
+
+        good = gaps <= 10 * gaps.min()
+        return np.log10(lrs[good].max() / lrs[good].min())
+
+    assert "next to" in nb08.check_forgiving_width(everywhere).message
+    assert "walk outwards" in nb08.check_forgiving_width(lambda lrs, gaps: 7.0).message

@@ -1,0 +1,157 @@
+"""Notebook 08's figures, the animated race and the RaceExplorer, driven control by control."""
+
+import warnings
+
+import numpy as np
+import pytest
+import torch
+
+from helpers import Beale, Rastrigin, Rosenbrock, Saddle
+from helpers.explorers.showdown import RaceExplorer
+from helpers.networks import accuracy, make_mlp, two_spirals
+from helpers.plots import showdown as figures
+from helpers.showdown import FLOOR, OPTIMIZERS, best_at, race, sweep
+
+OBJECTIVES = {
+    "Rosenbrock": Rosenbrock(),
+    "Beale": Beale(),
+    "saddle": Saddle(),
+    "Rastrigin": Rastrigin(),
+}
+LRS = np.geomspace(1e-5, 10, 12)
+
+
+@pytest.fixture(scope="module")
+def sweeps():
+    return {
+        f: {name: sweep(make, o, LRS, 60) for name, make in OPTIMIZERS.items()}
+        for f, o in OBJECTIVES.items()
+    }
+
+
+@pytest.fixture(scope="module")
+def explorer():
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        return RaceExplorer(OBJECTIVES, lrs=LRS, budgets=(5, 20, 60), budget=20)
+
+
+def test_best_at_retunes_for_shorter_budgets(sweeps):
+    s = sweeps["Rosenbrock"]["GD"]
+    assert LRS[best_at(s, 60)] == s.best_lr
+    short = sweep(OPTIMIZERS["GD"], OBJECTIVES["Rosenbrock"], LRS, 5)
+    assert LRS[best_at(s, 5)] == short.best_lr  # reading a long run early = a short sweep
+
+
+def test_static_figures_draw_every_optimizer(sweeps):
+    figure = figures.sensitivity(sweeps)
+    assert len(figure.axes) == 4 and len(figure.legends[0].get_texts()) == len(OPTIMIZERS)
+    assert figure._repr_png_()[:4] == b"\x89PNG"
+    races = {
+        f: race({n: s.best_lr for n, s in by.items()}, OBJECTIVES[f], 60)
+        for f, by in sweeps.items()
+    }
+    figure = figures.race_contours(OBJECTIVES, races)
+    paths = [line for line in figure.axes[0].lines if line.get_label() in OPTIMIZERS]
+    assert len(paths) == len(OPTIMIZERS)
+    assert figure._repr_png_()[:4] == b"\x89PNG"
+
+
+def test_race_animation_is_small_and_moves(sweeps):
+    races = race({n: s.best_lr for n, s in sweeps["Beale"].items()}, OBJECTIVES["Beale"], 60)
+    animation = figures.race_animation(OBJECTIVES["Beale"], races, frames=6)
+    lines = animation._func(0)
+    assert all(len(line.get_xdata()) == 1 for line in lines[: len(OPTIMIZERS)])  # the start
+    lines = animation._func(5)
+    assert lines[-1].get_text() == "Beale: step 60 of 60"
+    assert all(len(line.get_xdata()) == 61 for line in lines[: len(OPTIMIZERS)])
+    html = animation.to_jshtml()
+    assert "<script" in html and len(html) < 2e6
+
+
+def test_training_figures():
+    x, y = two_spirals(n=100, seed=0)
+    models = {name: make_mlp(seed=0, hidden=4) for name in ("GD", "Adam")}
+    scores = {name: accuracy(m, x, y) for name, m in models.items()}
+    histories = {n: {"losses": [0.7, 0.6], "seconds": [0.1, 0.2]} for n in models}
+    assert figures.training_curves(histories)._repr_png_()[:4] == b"\x89PNG"
+    figure = figures.decision_boundaries(models, x, y, scores)
+    assert [ax.get_title() for ax in figure.axes[:2]] == [f"{n}: {scores[n]:.0%}" for n in models]
+    assert sum(ax.get_visible() for ax in figure.axes) == 2
+    assert isinstance(x, torch.Tensor)
+
+
+def shown(explorer):
+    """{optimizer: (path x-data, curve length)} of the runs the figure shows."""
+    function = explorer.picker.value
+    return {
+        name: (explorer.paths[function, name].get_xdata(), len(explorer.curves[name].get_xdata()))
+        for name in OPTIMIZERS
+        if explorer.paths[function, name].get_visible()
+    }
+
+
+def test_every_function(explorer):
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        for function in OBJECTIVES:
+            explorer.picker.value = function
+            assert explorer.message == ""
+            assert explorer.title.startswith(f"{function}, 20 steps")
+            assert explorer.maps[function].get_visible()
+            assert sum(ax.get_visible() for ax in explorer.maps.values()) == 1
+            for name in explorer.contenders.value:
+                s = explorer.sweeps[function][name]
+                x = explorer.paths[function, name].get_xdata()
+                assert np.allclose(x, s.result.path[:21, best_at(s, 20), 0])
+
+
+def test_every_budget(explorer):
+    explorer.picker.value = "Rosenbrock"
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        for budget in explorer.budget.options:
+            explorer.budget.value = budget
+            assert f"{budget} steps" in explorer.title and explorer.message == ""
+            assert explorer.budget_line.get_xdata()[0] == budget
+            for name, (x, length) in shown(explorer).items():
+                assert len(x) == budget + 1 and length == budget + 1, name
+            board = explorer.board.get_text().splitlines()[1:]
+            finals = [float(line.split()[-1]) for line in board]
+            assert finals == sorted(finals), "the standings are sorted, best first"
+            assert board[0].split()[0] in explorer.title
+    explorer.budget.value = 20
+
+
+def test_every_optimizer_set(explorer):
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        for name in OPTIMIZERS:
+            explorer.contenders.value = (name,)
+            assert list(shown(explorer)) == [name] and f"{name} ends lowest" in explorer.title
+            assert [c.get_visible() for c in explorer.curves.values()].count(True) == 1
+        explorer.contenders.value = tuple(OPTIMIZERS)
+        assert list(shown(explorer)) == list(OPTIMIZERS)
+        assert len(explorer.board.get_text().splitlines()) == 1 + len(OPTIMIZERS)
+        explorer.contenders.value = ()
+        assert shown(explorer) == {} and "choose at least one" in explorer.title
+        assert explorer.message == ""
+
+
+def test_a_run_diverged_at_every_eta_says_so():
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        e = RaceExplorer({"saddle": Saddle()}, lrs=np.array([50.0, 100.0]), budgets=(5, 20))
+        e.contenders.value = ("GD",)
+        e.budget.value = 20
+    assert "diverged at step" in e.board.get_text() and e.message == ""
+
+
+def test_curves_stay_on_the_log_axis(explorer):
+    explorer.picker.value = "saddle"
+    explorer.budget.value = 60
+    explorer.contenders.value = tuple(OPTIMIZERS)
+    low, high = explorer.loss_ax.get_ylim()
+    for curve in explorer.curves.values():
+        y = curve.get_ydata()
+        assert np.all(y >= FLOOR) and np.all(y <= high)
