@@ -1,0 +1,562 @@
+r"""Explorers for notebooks 03 (stochastic gradient descent) and 04 (mini-batch gradient descent).
+
+* ``GradientCloud``: the 1000 per-sample gradients ∇ℓᵢ(θ) (or 1000 mini-batch gradients) at a
+  point θ = (w, b) chosen with sliders, and their mean, the full gradient ∇L(θ);
+* ``NoiseBall``: many SGD runs (B = 1) at once, with a constant or decaying learning rate: the
+  cloud they settle in around the minimum, against the predicted noise ball;
+* ``FairComparison``: the loss of SGD at several batch sizes against epochs, updates, samples
+  seen or seconds.
+
+All three work on ``helpers.objectives.LinearRegression``. A slider must answer in a few tens of
+milliseconds, and ``helpers.run`` (which also records every optimizer state) takes a few tenths
+of a second for thousands of stochastic steps, so the two run explorers step SGD with short
+specialised loops (``sgd_one_sample``, ``sgd_minibatch``). They draw the same batches as
+``MinibatchGradient`` and make the same updates; the tests check them against ``helpers.run``.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+
+import ipywidgets as widgets
+import numpy as np
+
+from ..data import MiniBatches
+from ..engine import Explorer, StepControls, batch_size_slider, lr_slider, tidy
+from ..minibatch import gradient_noise, minibatch_variance, noise_ball, noise_ball_gap
+from ..objectives import LinearRegression
+from ..plots import draw_contours
+from ..plots.stochastic import BATCH_COLORS, covariance_ellipse, window_means
+from ..schedules import schedule
+from ..stochastic import MinibatchGradient
+
+__all__ = [
+    "GradientCloud",
+    "NoiseBall",
+    "FairComparison",
+    "SCHEDULE_CHOICES",
+    "sample_order",
+    "sgd_one_sample",
+    "sgd_minibatch",
+]
+
+BOUND = 1e6  # as helpers.run: a run whose |θ| passes this has diverged
+_STYLE = {"description_width": "initial"}
+
+
+def _slider(description, value, low, high, step=0.05):
+    return widgets.FloatSlider(
+        value=value,
+        min=low,
+        max=high,
+        step=step,
+        description=description,
+        readout_format=".2f",
+        style=_STYLE,
+        layout=widgets.Layout(width="300px"),
+    )
+
+
+# -- the fast SGD loops -------------------------------------------------------------------------
+def sample_order(gradient: MinibatchGradient, steps: int) -> np.ndarray:
+    """Which sample each run uses at steps 1 … ``steps`` when B = 1: shape (steps, runs).
+
+    The same shuffles ``gradient.index(t)`` draws (each epoch a fresh permutation per run), made
+    in one go instead of step by step.
+    """
+    if gradient.batch_size != 1:
+        raise ValueError(f"batch_size={gradient.batch_size}: sample_order is for B = 1")
+    n = gradient.loss.n
+    epochs = -(-steps // n)
+    orders = [
+        np.stack([sampler.order(e) for sampler in gradient.samplers], axis=1)  # (n, runs)
+        for e in range(1, epochs + 1)
+    ]
+    return np.concatenate(orders)[:steps]
+
+
+def sgd_one_sample(x: np.ndarray, y: np.ndarray, lrs: np.ndarray, x0) -> np.ndarray:
+    r"""SGD with one sample per step on many runs at once: θ's path, shape (steps + 1, runs, 2).
+
+    ``x[t − 1]`` and ``y[t − 1]`` (shape (steps, runs)) are the sample each run uses at step t,
+    ``loss.x[order]`` and ``loss.y[order]`` for an ``order`` from ``sample_order``; ηₜ is
+    ``lrs[t − 1]``. Each step is
+
+    .. math:: r = w x + b - y, \qquad (w, b) \leftarrow (w, b) - \eta_t \cdot 2 r\, (x, 1)
+
+    which is ``run(SGD(lr), loss, x0, steps, gradient=MinibatchGradient(loss, 1, ...))`` without
+    the bookkeeping. A run that diverges is NaN from the step it leaves |θ| ≤ 10⁶ on.
+    """
+    steps, runs = x.shape
+    two_lr = (2 * np.asarray(lrs, dtype=float)).tolist()  # plain floats: faster in the loop
+    w_path, b_path = np.empty((steps + 1, runs)), np.empty((steps + 1, runs))
+    w_path[0], b_path[0] = np.broadcast_to(np.asarray(x0, dtype=float), (runs, 2)).T
+    w, b = w_path[0], b_path[0]
+    with np.errstate(all="ignore"):  # a diverging run overflows; it is flagged below
+        for t in range(steps):
+            step = w * x[t]  # step = 2ηₜ·r, built in place: each numpy call costs a microsecond
+            step += b
+            step -= y[t]
+            step *= two_lr[t]
+            w = np.subtract(w, step * x[t], out=w_path[t + 1])
+            b = np.subtract(b, step, out=b_path[t + 1])
+        bad = ~(np.maximum(np.abs(w_path), np.abs(b_path)) <= BOUND)  # NaN fails "≤": bad too
+    path = np.stack([w_path, b_path], axis=-1)
+    if bad.any():
+        path[np.logical_or.accumulate(bad, axis=0)] = np.nan  # from the first bad step on
+    return path
+
+
+def sgd_minibatch(loss: LinearRegression, batch_size: int, lr: float, epochs: int, seed=0, x0=None):
+    r"""One SGD run with batches of ``batch_size`` for ``epochs`` epochs, as ``helpers.run``
+    with ``MinibatchGradient(loss, batch_size, seed=seed)`` would make it.
+
+    The batch gradient of the squared error only needs four averages over the batch:
+
+    .. math:: \hat g = 2\,\big(\overline{x^2} w + \bar x b - \overline{xy},\;
+              \bar x w + b - \bar y\big)
+
+    so each epoch's batch averages are computed at once with numpy, and the steps are a loop
+    over plain Python numbers (far faster than numpy for two numbers). Returns θ's path, shape
+    (updates + 1, 2); after a divergence the rest is NaN.
+    """
+    sampler = MinibatchGradient(loss, batch_size, seed=seed).samplers[0]
+    starts = np.arange(0, loss.n, batch_size)  # where each batch of an epoch starts
+    sizes = np.diff(np.append(starts, loss.n))  # the last batch may be shorter
+    averages = []  # per epoch: the batch averages of x², x, xy and y, shape (4, batches)
+    for epoch in range(1, epochs + 1):
+        order = sampler.order(epoch)
+        x, y = loss.x[order], loss.y[order]
+        averages.append(np.add.reduceat(np.stack([x * x, x, x * y, y]), starts, axis=1) / sizes)
+    mxx, mx, mxy, my = np.concatenate(averages, axis=1).tolist()
+    w, b = (0.0, 0.0) if x0 is None else (float(x0[0]), float(x0[1]))
+    path = [(w, b)]
+    for t in range(len(mxx)):
+        grad_w = 2 * (mxx[t] * w + mx[t] * b - mxy[t])
+        grad_b = 2 * (mx[t] * w + b - my[t])
+        w, b = w - lr * grad_w, b - lr * grad_b
+        if not (abs(w) <= BOUND and abs(b) <= BOUND):  # also catches inf and NaN
+            path += [(math.nan, math.nan)] * (len(mxx) - t)
+            break
+        path.append((w, b))
+    return np.array(path)
+
+
+# -- 1. the cloud of per-sample gradients ------------------------------------------------------
+class GradientCloud(Explorer):
+    r"""The per-sample gradients ∇ℓᵢ(θ) at a point θ = (w, b), and their mean ∇L(θ).
+
+    Left: the loss contours, the point θ, the full descent direction −∇L (red) and those of
+    20 of the dots (grey), all drawn at one scale. Right: the gradient plane
+    (∂/∂w, ∂/∂b): the 1000 per-sample gradients (dots), their mean (red: the full gradient),
+    and the ellipse that holds about 95 % of them according to their covariance Σ(θ).
+
+    With a ``batch_size`` slider (notebook 04) the dots are 1000 mini-batch gradients ĝ_B
+    instead, drawn from shuffled epochs as SGD draws them, and the ellipse is the theory's
+    Σ(θ)/B·(n − B)/(n − 1).
+    """
+
+    clouds = 1000  # how many mini-batch gradients are drawn when B > 1
+
+    def __init__(self, loss: LinearRegression, w=0.0, b=0.0, batch_size=None, seed=0):
+        self.loss, self.seed = loss, seed
+        (wlo, whi), (blo, bhi) = loss.bounds
+        self.w = _slider("slope w", w, wlo, whi)
+        self.b = _slider("intercept b", b, blo, bhi)
+        self.batch_size = None
+        controls = [self.w, self.b]
+        if batch_size is not None:
+            self.batch_size = batch_size_slider(loss.n, batch_size)
+            controls.append(self.batch_size)
+        super().__init__(controls, figsize=(10.0, 4.4))
+        self.ax, self.gax = self.figure.subplots(1, 2)
+        self.figure.subplots_adjust(left=0.07, right=0.98, bottom=0.13, top=0.82, wspace=0.28)
+        draw_contours(self.ax, loss)
+        self.ax.set_title("the loss and the descent directions", fontsize=11)
+        self.gax.set(xlabel=r"$\partial \ell / \partial w$", ylabel=r"$\partial \ell / \partial b$")
+        self.gax.set_aspect("equal")
+        self.gax.axhline(0, color="0.6", lw=0.8)
+        self.gax.axvline(0, color="0.6", lw=0.8)
+        what = "sample" if batch_size is None else "mini-batch"
+        self.gax.set_title(f"gradients: one dot per {what}, mean in red", fontsize=11)
+        rng = np.random.default_rng(seed)
+        self.shown = rng.choice(loss.n, 20, replace=False)  # the samples drawn as grey arrows
+        zero = np.zeros((20, 2))
+        arrow = {"angles": "xy", "scale_units": "xy", "scale": 1}
+        self.arrows = self.ax.quiver(*zero.T, *zero.T, color="0.4", width=0.005, **arrow)
+        self.full_arrow = self.ax.quiver(0, 0, 0, 0, color="tab:red", width=0.009, **arrow)
+        (self.point,) = self.ax.plot([], [], "o", color="black", ms=7, zorder=4)
+        self.dots = self.gax.scatter([], [], s=5, color="tab:blue", alpha=0.35, lw=0)
+        (self.ellipse,) = self.gax.plot([], [], "--", color="tab:blue", lw=1.5)
+        self.mean_arrow = self.gax.quiver(
+            0, 0, 0, 0, color="tab:red", angles="xy", scale_units="xy", scale=1, width=0.008
+        )
+        (self.mean,) = self.gax.plot([], [], "o", color="tab:red", ms=9, mec="white", zorder=4)
+        self.moving(
+            self.arrows,
+            self.full_arrow, self.point, self.dots, self.ellipse, self.mean_arrow, self.mean,
+            self.figure.suptitle("", fontsize=11),
+        )  # fmt: skip
+        self._limit = None
+        self._averages = {}
+        self.refresh()
+
+    def batch_averages(self, batch_size: int) -> np.ndarray:
+        """The averages of x², x, xy and y over each drawn batch: shape (4, batches).
+
+        A batch's gradient is 2·(avg(x²)·w + avg(x)·b − avg(xy), avg(x)·w + b − avg(y)), so
+        these four numbers per batch, computed once per B, give every dot at any θ at once.
+        With B = 1 the batches are the n samples themselves.
+        """
+        if batch_size not in self._averages:
+            if batch_size == 1:
+                index = np.arange(self.loss.n)[:, None]
+            else:
+                sampler = MiniBatches(self.loss.n, batch_size, drop_last=True, seed=self.seed)
+                epochs = -(-self.clouds // sampler.iterations_per_epoch)
+                index = np.concatenate([np.stack(sampler.epoch(e)) for e in range(1, epochs + 1)])
+                index = index[: self.clouds]
+            x, y = self.loss.x[index], self.loss.y[index]  # shape (batches, B)
+            self._averages[batch_size] = np.stack([x * x, x, x * y, y]).mean(axis=-1)
+        return self._averages[batch_size]
+
+    def update(self) -> None:
+        loss = self.loss
+        theta = np.array([self.w.value, self.b.value])
+        B = self.batch_size.value if self.batch_size else 1
+        w, b = theta
+        xx, x, xy, y = self.batch_averages(B)
+        points = 2 * np.stack([xx * w + x * b - xy, x * w + b - y], axis=-1)
+        full = loss.grad(theta)
+        self.points = points
+        covariance = gradient_noise(loss, theta) * minibatch_variance(1.0, loss.n, B)
+
+        # Right: the cloud in the gradient plane. The axes grow or shrink by factors of √2 only
+        # (each change redraws the panel's static parts; a small move of θ does not).
+        reach = max(np.percentile(np.abs(points), 99.5, axis=0).max(), np.abs(full).max(), 1e-3)
+        limit = 2.0 ** (math.ceil(2 * math.log2(reach * 1.15)) / 2)
+        if limit != self._limit:
+            self.gax.set(xlim=(-limit, limit), ylim=(-limit, limit))
+            self._limit = limit
+            self.redraw_panel(self.gax)
+        self.dots.set_offsets(points)
+        self.ellipse.set_data(*covariance_ellipse(full, covariance).T)
+        self.mean_arrow.set_UVC(*full)
+        self.mean.set_data([full[0]], [full[1]])
+
+        # Left: the descent directions of 20 of the dots (grey) and −∇L (red), one scale for all.
+        directions = -np.vstack([points[self.shown], full])
+        longest = np.linalg.norm(directions, axis=1).max()
+        directions *= 1.6 / max(longest, 1e-12)  # the longest drawn is 1.6 units long
+        self.arrows.set_offsets(np.tile(theta, (20, 1)))
+        self.arrows.set_UVC(*directions[:-1].T)
+        self.full_arrow.set_offsets(theta[None])
+        self.full_arrow.set_UVC(*directions[-1])
+        self.point.set_data([theta[0]], [theta[1]])
+
+        spread = math.sqrt(np.trace(covariance))
+        self.agree = float(np.mean(points @ full > 0))
+        self.figure._suptitle.set_text(
+            f"mean of the dots ({points[:, 0].mean():.3g}, {points[:, 1].mean():.3g}) "
+            f"= ∇L(θ) ({full[0]:.3g}, {full[1]:.3g})\n"
+            f"spread {spread:.3g}, ‖∇L‖ {np.linalg.norm(full):.3g}; {self.agree:.0%} within 90°"
+        )
+
+
+# -- 2. the noise ball ----------------------------------------------------------------------
+SCHEDULE_CHOICES = {
+    "constant": ("constant: η_t = η", {}),
+    "1/t": ("1/t: η_t = η / (1 + (t−1)/300)", {"decay": 1 / 300}),
+    "exponential": ("exponential: η_t = η · 0.998^(t−1)", {"gamma": 0.998}),
+    "step": ("step: η_t = η · 0.1^(epoch−1)", {"step_size": 1000, "gamma": 0.1}),
+}
+"""The schedules the noise-ball explorer offers: name → (label, parameters for ``schedule``)."""
+
+
+class IterationControls(StepControls):
+    """Step / Play / Reset that move ``stride`` iterations at a time."""
+
+    def __init__(self, steps: int, stride: int):
+        super().__init__(steps)
+        self.stride = stride
+        self.play.step = stride
+
+    def advance(self) -> None:
+        self.play.value = min(self.play.value + self.stride, self.play.max)
+
+
+class NoiseBall(Explorer):
+    r"""``runs`` SGD runs with one sample per step (B = 1), each with its own shuffles, from the
+    same start; a constant or decaying learning rate.
+
+    Left: the loss contours, run 0's path and where every run is at step t. Middle: a zoom on
+    the minimum θ*, with the noise ball the theory predicts for the current ηₜ (the ellipse
+    holding about 95 % of the runs: HC + CH = ηₜΣ(θ*)). Right: L(θₜ) − L* averaged over the runs
+    (and run 0 alone) against the step, with the theory's level ηₜ·tr Σ(θ*)/4.
+    """
+
+    def __init__(
+        self,
+        loss: LinearRegression,
+        lr: float = 0.1,
+        schedule_name: str = "constant",
+        seed: int = 0,
+        runs: int = 100,
+        epochs: int = 3,
+        stride: int = 50,
+        zoom: float = 0.25,
+    ):
+        self.loss, self.runs = loss, runs
+        self.total = epochs * loss.n  # B = 1: n steps per epoch
+        self.lr = lr_slider(lr, low=1e-3, high=1.0)
+        self.schedule = widgets.Dropdown(
+            options=[(label, name) for name, (label, _) in SCHEDULE_CHOICES.items()],
+            value=schedule_name,
+            description="decay",
+            style=_STYLE,
+            layout=widgets.Layout(width="330px"),
+        )
+        self.seed = widgets.IntSlider(seed, min=0, max=9, description="seed", style=_STYLE)
+        self.stepper = IterationControls(self.total, stride)
+        self.stepper.play.value = self.total  # the whole run first; Reset replays it
+        super().__init__([self.lr, self.schedule, self.seed, self.stepper], figsize=(10.0, 4.2))
+
+        self.ax, self.zax, self.lax = self.figure.subplots(
+            1, 3, gridspec_kw={"width_ratios": [1, 1, 1.25]}
+        )
+        self.figure.subplots_adjust(left=0.06, right=0.98, bottom=0.14, top=0.86, wspace=0.34)
+        center = loss.minima[0]
+        draw_contours(self.ax, loss)
+        self.ax.set_title(f"{runs} SGD runs, B = 1", fontsize=11)
+        self.ax.add_patch(_square(center, zoom))
+        near = np.linspace(-zoom, zoom, 101)
+        W, B = np.meshgrid(center[0] + near, center[1] + near)
+        gap = loss.value(np.stack([W, B], axis=-1)) - loss.min_value
+        levels = np.geomspace(1e-4, gap.max(), 12)
+        self.zax.contour(W, B, gap, levels=levels, colors="0.6", linewidths=0.6)
+        self.zax.plot(*center, "*", color="gold", mec="black", ms=13)
+        self.zax.set(xlabel=loss.axis_labels[0], ylabel=loss.axis_labels[1])
+        self.zax.set_title(f"zoom: θ* ± {zoom:g}", fontsize=11)
+        self.lax.set(
+            yscale="log", xlim=(0, self.total), ylim=(1e-6, 30), xlabel="step t (iteration)",
+            ylabel=r"$L(\theta_t) - L^*$",
+        )  # fmt: skip
+        for epoch in range(1, epochs + 1):
+            self.lax.axvline(epoch * loss.n, color="0.7", ls=":", lw=1)
+            self.lax.text((epoch - 0.5) * loss.n, 2e-6, f"epoch {epoch}", ha="center", color="0.4")
+        self.lax.grid(True, which="major", alpha=0.3)
+        (self.path,) = self.ax.plot([], [], "-", color="tab:orange", lw=0.8)
+        self.cloud = self.ax.scatter([], [], s=6, color="tab:blue", zorder=3)
+        self.zcloud = self.zax.scatter([], [], s=10, color="tab:blue", zorder=3)
+        (self.ball,) = self.zax.plot([], [], "--", color="tab:red", lw=1.8)
+        (self.mean_gap,) = self.lax.plot([], [], color="tab:blue", lw=1.8, label="mean of the runs")
+        (self.one_gap,) = self.lax.plot(
+            [], [], color="tab:orange", lw=0.6, alpha=0.7, label="run 0"
+        )
+        (self.theory,) = self.lax.plot(
+            [], [], "--", color="tab:red", lw=1.5, label=r"theory $\eta_t\,\mathrm{tr}\,\Sigma/4$"
+        )
+        (self.now,) = self.lax.plot([], [], color="black", lw=1)
+        self.lax.legend(loc="upper right", fontsize=8)
+        self.status = self.ax.text(
+            0.03, 0.97, "", transform=self.ax.transAxes, va="top", color="darkred", fontsize=12,
+            fontweight="bold", bbox={"facecolor": "white", "alpha": 0.85, "lw": 0},
+        )  # fmt: skip
+        self.moving(
+            self.path, self.cloud, self.zcloud, self.ball, self.mean_gap, self.one_gap,
+            self.theory, self.now, self.status, self.figure.suptitle("", fontsize=11),
+        )  # fmt: skip
+        self.level_per_lr = noise_ball_gap(loss, 1.0)  # the excess loss is η·tr Σ/4
+        self.ball_per_lr = noise_ball(loss, 1.0)  # and the covariance η·C₁
+        self._samples = {}
+        self._key = None
+        self.refresh()
+
+    def lrs(self) -> np.ndarray:
+        """η_t for t = 1 … total, for the chosen η and schedule."""
+        _, params = SCHEDULE_CHOICES[self.schedule.value]
+        lr = tidy(self.lr.value)
+        return schedule(self.schedule.value, lr=lr, **params)(np.arange(1, self.total + 1))
+
+    def samples(self, seed: int) -> tuple[np.ndarray, np.ndarray]:
+        """x and y of the sample each run uses at each step: shapes (steps, runs), kept per seed."""
+        if seed not in self._samples:
+            gradient = MinibatchGradient(self.loss, 1, seed=seed, runs=self.runs)
+            order = sample_order(gradient, self.total)
+            self._samples[seed] = self.loss.x[order], self.loss.y[order]
+        return self._samples[seed]
+
+    def update(self) -> None:
+        key = (self.lr.value, self.schedule.value, self.seed.value)
+        if key != self._key:  # Step / Play only re-slice the runs already computed
+            self.lr_t = self.lrs()
+            x, y = self.samples(self.seed.value)
+            self.paths = sgd_one_sample(x, y, self.lr_t, self.loss.x0)
+            self.gaps = self.loss.value(self.paths) - self.loss.min_value  # (steps + 1, runs)
+            finite = np.isfinite(self.gaps).all(axis=1)
+            self.diverged_at = -1 if finite.all() else int(np.argmin(finite))  # first run's
+            self._key = key
+        t = self.stepper.value
+        now = self.paths[t]
+        self.cloud.set_offsets(now)
+        self.zcloud.set_offsets(now)
+        path = self.paths[: t + 1, 0]
+        self.path.set_data(*path[np.isfinite(path[:, 0])].T)
+        lr_now = self.lr_t[max(t - 1, 0)]
+        ball = covariance_ellipse(self.loss.minima[0], lr_now * self.ball_per_lr)
+        self.ball.set_data(*ball.T)
+
+        diverged = 0 <= self.diverged_at <= t
+        drawn = np.arange(0, t + 1, 3)  # every third step: 1000 points still look continuous
+        with np.errstate(all="ignore"):  # a diverged run is NaN; its mean is NaN, not drawn
+            self.mean_gap.set_data(drawn, self.gaps[drawn].mean(axis=1))
+        self.one_gap.set_data(drawn[::2], self.gaps[drawn[::2], 0])  # a jagged line: fewer points
+        self.theory.set_data(drawn[1:], self.lr_t[drawn[1:] - 1] * self.level_per_lr)
+        self.now.set_data([t, t], [1e-6, 30])
+
+        if diverged:
+            verdict = f"diverged at step {self.diverged_at}"
+            self.rms = math.nan
+        else:
+            self.rms = float(np.sqrt(np.mean(np.sum((now - self.loss.minima[0]) ** 2, axis=1))))
+            verdict = f"RMS distance to θ* {self.rms:.3g}"
+        self.status.set_text(verdict if diverged else "")
+        self.status.set_visible(diverged)
+        epoch = max(math.ceil(t / self.loss.n), 1)
+        self.figure._suptitle.set_text(f"step {t} (epoch {epoch}): ηₜ = {lr_now:.3g}; {verdict}")
+
+
+def _square(center, half):
+    from matplotlib.patches import Rectangle
+
+    return Rectangle(center - half, 2 * half, 2 * half, fill=False, color="tab:red", lw=1.2)
+
+
+# -- 3. the fair comparison ---------------------------------------------------------------------
+AXES = {
+    "epochs": "epochs (passes over the data)",
+    "updates": "updates (iterations)",
+    "samples seen": "samples seen",
+    "seconds": "seconds (measured cost per update on this machine)",
+}
+
+
+class FairComparison(Explorer):
+    r"""SGD on the linear regression at several batch sizes, all with the same η, for
+    ``epochs`` epochs: L(θ) − L* after every update, against the x-axis you choose.
+
+    One update at batch size B moves x by 1/⌈n/B⌉ epochs, 1 update, B samples (the last batch
+    of an epoch may be shorter) or ``seconds_per_update[B]`` seconds: the time one training
+    step takes at that batch size, measured beforehand (``helpers.minibatch.samples_per_second``).
+    """
+
+    def __init__(
+        self,
+        loss: LinearRegression,
+        seconds_per_update: Mapping[int, float],
+        lr: float = 0.05,
+        epochs: int = 10,
+        batch_sizes: Sequence[int] = (1, 8, 32, 128, 1000),
+        shown: Sequence[int] = (1, 128, 1000),
+        x_axis: str = "epochs",
+        seed: int = 0,
+    ):
+        self.loss, self.epochs, self.seed = loss, epochs, seed
+        self.seconds_per_update = {int(b): float(seconds_per_update[b]) for b in batch_sizes}
+        self.x_axis = widgets.ToggleButtons(
+            options=list(AXES), value=x_axis, description="x-axis", style=_STYLE
+        )
+        self.lr = lr_slider(lr, low=1e-3, high=1.0)
+        self.toggles = {
+            b: widgets.ToggleButton(
+                value=b in shown, description=f"B = {b}", layout=widgets.Layout(width="90px")
+            )
+            for b in batch_sizes
+        }
+        super().__init__([self.x_axis, self.lr, *self.toggles.values()], figsize=(9.5, 4.4))
+        self.ax = self.figure.subplots()
+        self.figure.subplots_adjust(left=0.09, right=0.98, bottom=0.14, top=0.84)
+        start_gap = float(loss.value(loss.x0) - loss.min_value)
+        self.ax.set(
+            xscale="log", yscale="log", ylim=(1e-6, start_gap * 3), ylabel=r"$L(\theta) - L^*$"
+        )
+        self.ax.grid(True, which="major", alpha=0.3)
+        self.curves = {}
+        for b, color in zip(batch_sizes, BATCH_COLORS, strict=False):
+            (self.curves[b],) = self.ax.plot([], [], color=color, lw=1.6, label=f"B = {b}")
+        self.ax.legend(loc="lower left", fontsize=9, ncol=len(batch_sizes))
+        self.status = self.ax.text(
+            0.98, 0.97, "", transform=self.ax.transAxes, ha="right", va="top", color="darkred",
+            fontsize=12, fontweight="bold", bbox={"facecolor": "white", "alpha": 0.85, "lw": 0},
+        )  # fmt: skip
+        self.moving(*self.curves.values(), self.status, self.figure.suptitle("", fontsize=11))
+        self._axis = None
+        self._runs = {}
+        self._backgrounds = {}
+        self.refresh()
+
+    def render(self) -> bytes:
+        png = super().render()
+        self._backgrounds[self._axis] = self._background
+        return png
+
+    def x_values(self, batch_size: int, t: np.ndarray) -> np.ndarray:
+        """Where updates number ``t`` (1, 2, …) at batch size B sit on the chosen x-axis."""
+        n = self.loss.n
+        per_epoch = math.ceil(n / batch_size)
+        epochs_done, in_epoch = np.divmod(t - 1, per_epoch)
+        return {
+            "epochs": t / per_epoch,
+            "updates": t.astype(float),
+            "samples seen": epochs_done * n + np.minimum((in_epoch + 1) * batch_size, n),
+            "seconds": t * self.seconds_per_update[batch_size],
+        }[self.x_axis.value]
+
+    def limits(self) -> tuple[float, float]:
+        """The chosen axis's range: from the first update of any batch size to the last."""
+        n, epochs, cost = self.loss.n, self.epochs, self.seconds_per_update
+        return {
+            "epochs": (1 / n, epochs),
+            "updates": (1, epochs * n),
+            "samples seen": (1, epochs * n),
+            "seconds": (
+                min(cost.values()),
+                max(epochs * math.ceil(n / b) * s for b, s in cost.items()),
+            ),
+        }[self.x_axis.value]
+
+    def update(self) -> None:
+        if self.x_axis.value != self._axis:
+            low, high = self.limits()
+            self.ax.set(xlim=(low, high * 1.2), xlabel=AXES[self.x_axis.value])
+            self._axis = self.x_axis.value
+            # Each axis's static picture (ticks, label) is drawn once and kept: switching back
+            # and forth between axes then costs no more than any other change.
+            self._background = self._backgrounds.get(self._axis)
+        lr = tidy(self.lr.value)
+        verdicts, diverged = [], []
+        for b, toggle in self.toggles.items():
+            curve = self.curves[b]
+            curve.set_visible(toggle.value)
+            if not toggle.value:
+                continue
+            if (b, lr) not in self._runs:
+                path = sgd_minibatch(self.loss, b, lr, self.epochs, seed=self.seed, x0=self.loss.x0)
+                self._runs = {k: v for k, v in self._runs.items() if k[1] == lr}
+                self._runs[(b, lr)] = self.loss.value(path[1:]) - self.loss.min_value
+            gaps = self._runs[(b, lr)]
+            t, averaged = window_means(gaps)
+            curve.set_data(self.x_values(b, t), averaged)
+            if np.isfinite(gaps).all():
+                verdicts.append(f"B = {b}: {averaged[-1]:.2g}")
+            else:
+                k = int(np.argmin(np.isfinite(gaps))) + 1
+                diverged.append(f"B = {b} diverged at update {k}")
+                verdicts.append(f"B = {b}: diverged")
+        self.status.set_text("\n".join(diverged))
+        self.status.set_visible(bool(diverged))
+        self.figure._suptitle.set_text(
+            f"η = {lr:.3g} for every batch size · L − L* at the end of {self.epochs} epochs:\n"
+            + (" · ".join(verdicts) if verdicts else "choose a batch size")
+        )
