@@ -34,6 +34,7 @@ __all__ = [
     "batch_size_slider",
     "beta_slider",
     "function_picker",
+    "condition_number_slider",
     "StepControls",
     "encode_png",
     "tidy",
@@ -99,6 +100,21 @@ def beta_slider(value: float = 0.9, description="β", high: float = 0.999):
         options=options,
         value=value,
         description=description,
+        style=_STYLE,
+        layout=widgets.Layout(width="340px"),
+    )
+
+
+def condition_number_slider(value: float = 10.0, high: float = 1000.0, description="κ = L/μ"):
+    """The condition number κ as a log slider from 1 (a round bowl) to ``high`` (a ravine)."""
+    return widgets.FloatLogSlider(
+        value=value,
+        base=10,
+        min=0,
+        max=math.log10(high),
+        step=0.05 * math.log10(high) / 3,
+        description=description,
+        readout_format=".3",
         style=_STYLE,
         layout=widgets.Layout(width="340px"),
     )

@@ -9,7 +9,7 @@ from __future__ import annotations
 import ipywidgets as widgets
 import numpy as np
 
-from ..engine import lr_slider, tidy
+from ..engine import condition_number_slider, lr_slider, tidy
 from ..objectives import Quadratic
 from ..optimizers import SGD
 from ..plots import draw_contours
@@ -47,16 +47,7 @@ class ConditioningExplorer(ContourExplorer):
         max_lr: float = 1.0,
     ):
         self.L = float(L)
-        self.kappa = widgets.FloatLogSlider(
-            value=condition_number,
-            base=10,
-            min=0,  # κ = 1: a round bowl
-            max=2,  # κ = 100: a narrow ravine
-            step=0.02,
-            description="κ = L/μ",
-            readout_format=".3",
-            style={"description_width": "initial"},
-        )
+        self.kappa = condition_number_slider(condition_number, high=100.0)
         self.angle = widgets.IntSlider(
             value=int(angle), min=-90, max=90, step=5, description="rotation (°)"
         )

@@ -12,7 +12,7 @@ import ipywidgets as widgets
 import numpy as np
 from matplotlib import colormaps
 
-from ..engine import Explorer, function_picker
+from ..engine import Explorer, condition_number_slider, function_picker
 from ..objectives import Objective, Quadratic
 from ..optimizers import SGD
 from ..plots import draw_contours
@@ -123,17 +123,7 @@ class CurvatureExplorer(Explorer):
     steps = 25
 
     def __init__(self, condition_number: float = 10.0, angle: int = 30):
-        self.kappa = widgets.FloatLogSlider(
-            value=condition_number,
-            base=10,
-            min=0,
-            max=3,
-            step=0.05,
-            description="κ (condition number)",
-            readout_format=".3g",
-            style=_STYLE,
-            layout=_WIDE,
-        )
+        self.kappa = condition_number_slider(condition_number, description="κ (condition number)")
         self.angle = widgets.IntSlider(
             value=angle, min=0, max=180, step=5, description="rotation (°)", style=_STYLE
         )

@@ -26,6 +26,7 @@ from ..engine import (
     Explorer,
     StepControls,
     beta_slider,
+    condition_number_slider,
     encode_png,
     function_picker,
     lr_slider,
@@ -399,16 +400,7 @@ class RateMapExplorer(Explorer):
         angle: float = 20.0,
         resolution: tuple[int, int] = (400, 200),
     ):
-        self.kappa = widgets.FloatLogSlider(
-            value=condition_number,
-            base=10,
-            min=0,
-            max=3,
-            step=0.05,
-            description="κ = L/μ",
-            readout_format=".3",
-            style={"description_width": "initial"},
-        )
+        self.kappa = condition_number_slider(condition_number)
         self.lr = widgets.FloatSlider(
             value=lr, min=0.02, max=4.2, step=0.02, description="η", readout_format=".2f"
         )
