@@ -20,6 +20,7 @@ from __future__ import annotations
 import base64
 import io
 import math
+import threading
 import traceback
 
 import ipywidgets as widgets
@@ -31,6 +32,7 @@ from PIL import Image
 __all__ = [
     "Explorer",
     "lr_slider",
+    "round_lr_slider",
     "batch_size_slider",
     "beta_slider",
     "function_picker",
@@ -66,6 +68,26 @@ def lr_slider(value: float = 0.1, low: float = 1e-3, high: float = 3.0, descript
         step=LOG2_STEP,
         description=description,
         readout_format=".3",  # d3 format: 3 significant digits, no trailing zeros
+        style=_STYLE,
+        layout=widgets.Layout(width="340px"),
+    )
+
+
+NICE = (1.0, 1.2, 1.5, 2.0, 2.5, 3.0, 4.0, 5.0, 6.0, 8.0)  # ten round numbers per decade
+
+
+def round_lr_slider(value: float = 0.1, low: float = 1e-3, high: float = 1.5, description="η (lr)"):
+    """The learning rate on round stops, ten per decade (…, 0.1, 0.12, 0.15, 0.2, 0.25, 0.3,
+    0.4, 0.5, 0.6, 0.8, 1, 1.2, 1.5): nearly even on a log scale, and every value the text asks
+    a student to try (0.1, 0.5, 0.8, 1) is a stop, so the figure shows exactly that η."""
+    decades = range(math.floor(math.log10(low)), math.ceil(math.log10(high)) + 1)
+    stops = sorted({round(m * 10.0**d, 10) for d in decades for m in NICE})
+    options = [v for v in stops if low * (1 - 1e-9) <= v <= high * (1 + 1e-9)]
+    value = min(options, key=lambda v: abs(math.log(v / value)))
+    return widgets.SelectionSlider(
+        options=options,
+        value=value,
+        description=description,
         style=_STYLE,
         layout=widgets.Layout(width="340px"),
     )
@@ -149,7 +171,7 @@ class StepControls:
         self.label = widgets.Label()
         self.step.on_click(lambda _: self.advance())
         self.reset.on_click(lambda _: setattr(self.play, "value", 0))
-        self.play.observe(lambda _: self._label(), names="value")
+        self.play.observe(lambda _: self._label(), names=["value", "max"])
         self._label()
         self.box = widgets.HBox([self.play, self.step, self.reset, self.label])
 
@@ -234,6 +256,10 @@ class Explorer:
         self._moving: list = []
         self._background = None
         self._panel_boxes: dict = {}  # axes → the pixel box redraw_panel repaints
+        # Widget messages can arrive on two kernel threads at once (ipykernel 7 comm
+        # subshells): one figure must never be drawn by both, so every redraw holds this lock.
+        self.lock = threading.RLock()
+        self._structural: dict = {}  # control → what redraws the static parts it changes
         for control in controls:
             watched = control.play if isinstance(control, StepControls) else control
             watched.observe(self._on_change, names="value")
@@ -278,19 +304,28 @@ class Explorer:
         ax.draw(renderer)
         self._background = self.canvas.copy_from_bbox(self.figure.bbox)
 
-    def _on_change(self, change) -> None:
-        self.refresh()
+    def on_structure(self, control, redraw) -> None:
+        """When ``control`` changes, call ``redraw()`` (which changes static parts, say another
+        function's contours) before the usual update, in the same locked refresh."""
+        self._structural[control] = redraw
 
-    def refresh(self) -> None:
+    def _on_change(self, change) -> None:
+        self.refresh(change)
+
+    def refresh(self, change=None) -> None:
         """Recompute and re-render; on error, show the message where the figure was."""
-        try:
-            self.update()
-            png = self.render()
-            self.message = ""
-        except Exception as error:  # a callback's error must reach the student, not a log
-            self.message = f"{type(error).__name__}: {error}"
-            png = self._message_png(self.message, traceback.format_exc(limit=3))
-        self.image.value = png
+        with self.lock:
+            try:
+                if change is not None and change.owner in self._structural:
+                    self._structural[change.owner]()
+                    self.redraw_background()
+                self.update()
+                png = self.render()
+                self.message = ""
+            except Exception as error:  # a callback's error must reach the student, not a log
+                self.message = f"{type(error).__name__}: {error}"
+                png = self._message_png(self.message, traceback.format_exc(limit=3))
+            self.image.value = png
 
     def render(self) -> bytes:
         """The static background (drawn once), the moving artists on top, as PNG."""

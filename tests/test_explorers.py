@@ -1,10 +1,13 @@
 """Explorers driven from Python: set a control's value, read back what the figure shows."""
 
+import io
+
 import numpy as np
 import pytest
+from PIL import Image
 from sliders import sweep
 
-from helpers.engine import Explorer, lr_slider
+from helpers.engine import Explorer, lr_slider, round_lr_slider
 from helpers.explorers import ParabolaGD
 
 
@@ -13,7 +16,7 @@ def test_parabola_explorer_shows_its_run(strict):
     x, fx = explorer.zigzag.get_data()
     np.testing.assert_allclose(x, 10 * 0.8 ** np.arange(21))
     np.testing.assert_allclose(fx, x**2)
-    assert explorer.title.startswith("η = 0.1: x × (1 − 2η) = 0.8 per step")
+    assert explorer.title.startswith("η = 0.1: each step multiplies x by 1 − 2η = 0.8;")
     assert explorer.image.value[:4] == b"\x89PNG"
 
 
@@ -33,20 +36,20 @@ def test_parabola_explorer_every_control_over_its_whole_range(strict):
 @pytest.mark.parametrize(
     ("lr", "says"),
     [
-        (0.49999999999998, "x = 0 exactly after step 1"),
-        (0.8, "= -0.6 per step"),
-        (1.0, "= -1 per step; after 20 steps x = 10"),
+        (0.5, "x = 0 after step 1"),
+        (0.8, "= −0.6; after 20 steps"),
+        (1.0, "= −1; after 20 steps x = 10"),
     ],
 )
 def test_parabola_explorer_names_each_regime(strict, lr, says):
     explorer = ParabolaGD()
-    explorer.lr.value = lr  # what the log slider's stop for 0.5 really holds
+    explorer.lr.value = lr  # 0.5, 0.8 and 1 are stops of the round-number slider
     assert says in explorer.title
 
 
 def test_parabola_explorer_largest_learning_rate_says_diverged(strict):
     explorer = ParabolaGD(steps=60)
-    explorer.lr.value = 10**explorer.lr.max
+    explorer.lr.value = explorer.lr.options[-1]
     assert "diverged at step" in explorer.title
     assert explorer.message == ""
 
@@ -189,8 +192,11 @@ def test_controls_have_the_ranges_the_course_needs():
     batch = batch_size_slider(1000)
     assert batch.options[:3] == (1, 2, 4) and batch.options[-2:] == (512, 1000)
     lr = lr_slider(0.1, 1e-4, 10)
-    assert lr.min <= -4 and lr.max >= 1 and lr.value == 0.1
     stops = lr.base ** np.arange(lr.min, lr.max + lr.step / 2, lr.step)
+    assert lr.min <= -4 and lr.max >= 1
+    assert lr.value == 0.1
+    rounded = round_lr_slider(0.1, 1e-3, 1.5)  # the values the narrative names are stops
+    assert rounded.value == 0.1 and {0.5, 0.8, 1.0, 1.5} <= set(rounded.options)
     for power_of_two in (0.25, 0.5, 1.0, 2.0):  # thresholds the notebooks ask about are stops
         assert np.min(np.abs(stops - power_of_two)) < 1e-9
 
@@ -203,3 +209,42 @@ def test_a_bad_hyperparameter_shows_its_error_in_the_figure():
     )
     explorer.named_controls["beta"].value = 2.0
     assert explorer.message.startswith("ValueError: betas[0]=2")
+
+
+def test_a_picker_change_shows_the_new_function_at_once():
+    """The picture after a function change equals a full redraw (no stale contours)."""
+    from helpers.explorers.momentum import NesterovExplorer
+
+    for explorer in (NesterovExplorer(), ContourExplorer(SURFACES, lambda: {"GD": SGD(lr=1e-3)})):
+        for name in list(explorer.picker.options)[::-1]:
+            explorer.picker.value = name
+            fast = np.asarray(Image.open(io.BytesIO(explorer.image.value)).convert("RGB"), int)
+            full = np.asarray(Image.open(io.BytesIO(explorer.render_full())).convert("RGB"), int)
+            assert np.mean(np.abs(fast - full)) < 1.0, name
+
+
+def test_updates_from_two_threads_never_overlap():
+    """Comm messages may arrive on two kernel threads; every redraw holds the explorer's lock."""
+    import threading
+
+    explorer = ContourExplorer(Quadratic(), lambda lr: {"GD": SGD(lr=lr)}, lr=lr_slider(0.1))
+    inside, overlaps = [0], []
+    original = explorer.update
+
+    def counting_update():
+        inside[0] += 1
+        overlaps.append(inside[0])
+        original()
+        inside[0] -= 1
+
+    explorer.update = counting_update
+    values = [0.05, 0.2, 0.4, 0.8]
+    threads = [
+        threading.Thread(target=lambda v=v: setattr(explorer.named_controls["lr"], "value", v))
+        for v in values
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert overlaps and max(overlaps) == 1 and explorer.message == ""

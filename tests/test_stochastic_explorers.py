@@ -386,3 +386,14 @@ def test_notebook_04_batch_size_explorer_over_every_control(loss, strict):
     np.testing.assert_allclose(
         explorer.results["mini-batch SGD"].path, explorer.results["gradient descent (B = n)"].path
     )
+
+
+def test_noise_ball_counts_the_runs_that_diverged(ball, strict):
+    """When only some runs blow up, the figure says how many, and follows the others."""
+    ball.schedule.value = "1/t"
+    ball.stepper.play.value = ball.stepper.play.max
+    ball.lr.value = 1.0
+    gone = int(np.sum(ball.run_diverged_at >= 0))
+    assert 0 < gone < len(ball.run_diverged_at), "this setting should split the runs"
+    assert f"{gone} of {len(ball.run_diverged_at)} runs diverged at step" in ball.title
+    assert np.isfinite(ball.rms) and np.all(np.isfinite(ball.mean_gap.get_data()[1]))

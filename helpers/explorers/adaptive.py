@@ -313,7 +313,7 @@ class AdaptiveInspector(Explorer):
             self.figure.suptitle("", fontsize=12),
         )
         if self.picker:
-            self.picker.observe(self._new_objective, names="value")
+            self.on_structure(self.picker, self._new_objective)
         self._cache_key, self._steps_shown = None, None
         self._new_objective()
         self.refresh()
@@ -323,7 +323,7 @@ class AdaptiveInspector(Explorer):
     def objective(self) -> Objective:
         return self.objectives[self.picker.value if self.picker else "objective"]
 
-    def _new_objective(self, change=None) -> None:
+    def _new_objective(self) -> None:
         for artist in [*self.ax.collections, *self.ax.lines]:
             if artist not in self._moving:
                 artist.remove()

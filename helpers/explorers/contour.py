@@ -100,7 +100,7 @@ class ContourExplorer(Explorer):
         self._cache_key = None
         self._quiet = False
         if self.picker:
-            self.picker.observe(self._new_objective, names="value")
+            self.on_structure(self.picker, self._new_objective)
         self._new_objective()
         self.refresh()
 
@@ -109,7 +109,7 @@ class ContourExplorer(Explorer):
     def objective(self) -> Objective:
         return self.objectives[self.picker.value if self.picker else next(iter(self.objectives))]
 
-    def _new_objective(self, change=None) -> None:
+    def _new_objective(self) -> None:
         objective = self.objective
         (xlo, xhi), (ylo, yhi) = objective.bounds
         self._quiet = True  # moving the start sliders below must not redraw four times
@@ -117,12 +117,13 @@ class ContourExplorer(Explorer):
             (self.x0, xlo, xhi, objective.x0[0]),
             (self.y0, ylo, yhi, objective.x0[1]),
         ):
-            slider.min, slider.max = -1e9, 1e9  # widen first so min ≤ max holds at every moment
-            slider.min, slider.max, slider.value = low, high, start
+            # One message, not three: the browser must never see (and send back) a value
+            # that is valid for the old range only.
+            with slider.hold_sync():
+                slider.min, slider.max = -1e9, 1e9  # widen first: min ≤ max at every moment
+                slider.min, slider.max, slider.value = low, high, start
         self._quiet = False
         self._draw_landscape(objective)
-        if change is not None:
-            self.refresh()
 
     def _draw_landscape(self, objective: Objective) -> None:
         ax = self.ax
@@ -148,7 +149,7 @@ class ContourExplorer(Explorer):
 
     def _on_change(self, change) -> None:
         if not self._quiet:
-            self.refresh()
+            self.refresh(change)
 
     def update(self) -> None:
         steps = self.steps.value

@@ -74,10 +74,11 @@ class ConditioningExplorer(ContourExplorer):
 
     # -- the static parts: each control redraws only the panel it changes --------------------
     def _on_change(self, change) -> None:
-        if change.owner in (self.kappa, self.angle):
-            self.objectives["quadratic"] = self._quadratic()
-            self._draw_landscape(self.objective)
-        super()._on_change(change)
+        with self.lock:
+            if change.owner in (self.kappa, self.angle):
+                self.objectives["quadratic"] = self._quadratic()
+                self._draw_landscape(self.objective)
+            super()._on_change(change)
 
     def _draw_landscape(self, objective: Quadratic) -> None:
         ax = self.ax

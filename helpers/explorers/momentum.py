@@ -247,7 +247,7 @@ class NesterovExplorer(Explorer):
             self.moving(path, here, step, lookahead, arrows, curve, status)
         self.loss_ax.legend(loc="upper right", fontsize=10)
         self.moving(self.figure.suptitle("", fontsize=12))
-        self.picker.observe(self._new_objective, names="value")
+        self.on_structure(self.picker, self._new_objective)
         self._cache_key, self._axis_key = None, None
         self._new_objective()
         self.refresh()
@@ -257,7 +257,7 @@ class NesterovExplorer(Explorer):
     def objective(self) -> Objective:
         return self.objectives[self.picker.value]
 
-    def _new_objective(self, change=None) -> None:
+    def _new_objective(self) -> None:
         for name, ax in self.panels.items():
             for artist in [*ax.collections, *[a for a in ax.lines if a.get_label() == "_minimum"]]:
                 if artist not in self._moving:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import ipywidgets as widgets
 import numpy as np
 
-from ..engine import Explorer, StepControls, lr_slider, tidy
+from ..engine import Explorer, StepControls, round_lr_slider, tidy
 from ..objectives import Parabola
 from ..optimizers import SGD
 from ..runner import run
@@ -25,7 +25,7 @@ class ParabolaGD(Explorer):
 
     def __init__(self, lr: float = 0.1, steps: int = 20, x0: float = 10.0, step_by_step=False):
         self.objective = Parabola(x0=x0)
-        self.lr = lr_slider(lr, low=1e-3, high=1.5)
+        self.lr = round_lr_slider(lr, low=1e-3, high=1.5)
         self.steps = widgets.IntSlider(steps, min=1, max=60, description="steps")
         self.stepper = StepControls(steps) if step_by_step else None
         controls = [self.lr, self.steps] + ([self.stepper] if self.stepper else [])
@@ -72,13 +72,14 @@ class ParabolaGD(Explorer):
         self.current.set_data(x[-1:], x[-1:] ** 2)
         self.distance.set_data(np.arange(x.size), np.maximum(np.abs(x), FLOOR))
 
-        factor = 1 - 2 * lr
+        factor = f"{1 - 2 * lr:.3g}".replace("-", "−")  # a real minus sign
         outside = np.flatnonzero(np.abs(x) > VIEW)
         if 0 <= result.diverged_at <= shown:
             verdict = f"diverged at step {int(result.diverged_at)}"
         elif x[-1] == 0:
-            verdict = f"x × (1 − 2η) = {factor:.3g} per step: x = 0 exactly after step 1"
+            verdict = f"each step multiplies x by 1 − 2η = {factor}: x = 0 after step 1"
         else:
-            verdict = f"x × (1 − 2η) = {factor:.3g} per step; after {shown} steps x = {x[-1]:.3g}"
+            after = f"{shown} step" + ("" if shown == 1 else "s")
+            verdict = f"each step multiplies x by 1 − 2η = {factor}; after {after} x = {x[-1]:.3g}"
         self.note.set_text(f"x left the view at step {outside[0]}" if outside.size else "")
         self.figure._suptitle.set_text(f"η = {lr:.3g}: {verdict}")

@@ -394,8 +394,10 @@ class NoiseBall(Explorer):
             x, y = self.samples(self.seed.value)
             self.paths = sgd_one_sample(x, y, self.lr_t, self.loss.x0)
             self.gaps = self.loss.value(self.paths) - self.loss.min_value  # (steps + 1, runs)
-            finite = np.isfinite(self.gaps).all(axis=1)
-            self.diverged_at = -1 if finite.all() else int(np.argmin(finite))  # first run's
+            finite = np.isfinite(self.gaps)  # (steps + 1, runs): False from a run's divergence on
+            first_bad = np.where(finite.all(axis=0), -1, np.argmin(finite, axis=0))  # per run
+            self.diverged_at = -1 if np.all(first_bad < 0) else int(first_bad[first_bad >= 0].min())
+            self.run_diverged_at = first_bad
             self._key = key
         t = self.stepper.value
         now = self.paths[t]
@@ -407,20 +409,32 @@ class NoiseBall(Explorer):
         ball = covariance_ellipse(self.loss.minima[0], lr_now * self.ball_per_lr)
         self.ball.set_data(*ball.T)
 
-        diverged = 0 <= self.diverged_at <= t
+        gone = (self.run_diverged_at >= 0) & (self.run_diverged_at <= t)  # runs diverged by t
+        diverged = bool(gone.any())
         drawn = np.arange(0, t + 1, 3)  # every third step: 1000 points still look continuous
-        with np.errstate(all="ignore"):  # a diverged run is NaN; its mean is NaN, not drawn
-            self.mean_gap.set_data(drawn, self.gaps[drawn].mean(axis=1))
+        with np.errstate(all="ignore"):  # the mean is over the runs that have not diverged
+            alive = self.gaps[drawn][:, ~gone]
+            mean = alive.mean(axis=1) if alive.shape[1] else np.full(drawn.size, np.nan)
+            self.mean_gap.set_data(drawn, mean)
         self.one_gap.set_data(drawn[::2], self.gaps[drawn[::2], 0])  # a jagged line: fewer points
         self.theory.set_data(drawn[1:], self.lr_t[drawn[1:] - 1] * self.level_per_lr)
         self.now.set_data([t, t], [1e-6, 30])
 
-        if diverged:
-            verdict = f"diverged at step {self.diverged_at}"
+        runs = gone.size
+        if gone.all():
+            verdict = f"diverged at step {self.diverged_at} (all {runs} runs by step {t})"
             self.rms = math.nan
         else:
-            self.rms = float(np.sqrt(np.mean(np.sum((now - self.loss.minima[0]) ** 2, axis=1))))
+            alive_now = now[~gone]
+            self.rms = float(
+                np.sqrt(np.mean(np.sum((alive_now - self.loss.minima[0]) ** 2, axis=1)))
+            )
             verdict = f"RMS distance to θ* {self.rms:.3g}"
+            if diverged:
+                verdict = (
+                    f"{gone.sum()} of {runs} runs diverged at step {self.diverged_at} "
+                    f"or later; the others: {verdict}"
+                )
         self.status.set_text(verdict if diverged else "")
         self.status.set_visible(diverged)
         epoch = max(math.ceil(t / self.loss.n), 1)
