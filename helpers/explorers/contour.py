@@ -198,5 +198,7 @@ class ContourExplorer(Explorer):
         self.start.set_data([x0[0]], [x0[1]])
         self.status.set_text("\n".join(diverged))
         self.status.set_visible(bool(diverged))
-        where = f"after {shown} steps" if self.stepper else f"{steps} steps"
+        count = shown if self.stepper else steps
+        where = f"{count} step" + ("" if count == 1 else "s")
+        where = f"after {where}" if self.stepper else where
         self.figure._suptitle.set_text(f"{where} · " + " · ".join(verdicts))

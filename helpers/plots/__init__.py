@@ -54,7 +54,19 @@ def draw_contours(
     gap = objective.value(np.stack([X, Y], axis=-1)) - objective.min_value
     chosen = contour_levels(gap, levels)
     if filled:
-        ax.contourf(X, Y, gap, levels=chosen, cmap="Blues_r", alpha=0.55, extend="both", norm="log")
+        # Values below the lowest level (the valley floor, each Rastrigin dimple) would stay
+        # white: clip them to one band below it, so the floor is the darkest band.
+        floor = chosen[0] / 10
+        ax.contourf(
+            X,
+            Y,
+            np.clip(gap, floor, None),
+            levels=np.r_[floor, chosen],
+            cmap="Blues_r",
+            alpha=0.55,
+            extend="max",
+            norm="log",
+        )
     ax.contour(X, Y, gap, levels=chosen, colors="0.45", linewidths=0.5)
     ax.plot(*objective.minima.T, "*", color="gold", mec="black", ms=13, label="_minimum")
     xlabel, ylabel = getattr(objective, "axis_labels", (r"$\theta_1$", r"$\theta_2$"))

@@ -111,12 +111,22 @@ def check_explorers(page, scope: str, notebook: str) -> None:
             assert changed is not None, f"explorer {i}: moving its slider changed nothing"
 
 
+def shut_down_kernels(page, jupyter) -> None:
+    """One notebook's kernel at a time, as a student with one tab open would have."""
+    sessions = f"{jupyter['base']}/api/sessions"
+    for session in page.request.get(f"{sessions}?token={jupyter['token']}").json():
+        page.request.delete(f"{sessions}/{session['id']}?token={jupyter['token']}")
+
+
 @pytest.mark.parametrize("notebook", NOTEBOOKS)
 def test_notebook_in_jupyterlab(page, jupyter, notebook):
     page.goto(f"{jupyter['base']}/lab/tree/{notebook}?token={jupyter['token']}&reset")
-    run_all(page, PANEL)
-    assert error_outputs(page, PANEL) == []
-    check_explorers(page, PANEL, notebook)
+    try:
+        run_all(page, PANEL)
+        assert error_outputs(page, PANEL) == []
+        check_explorers(page, PANEL, notebook)
+    finally:
+        shut_down_kernels(page, jupyter)
 
 
 def test_start_here_in_notebook_7(page, jupyter):
@@ -137,7 +147,9 @@ def test_start_here_in_notebook_7(page, jupyter):
     page.wait_for_timeout(2000)
     (ARTIFACTS / "screenshots").mkdir(parents=True, exist_ok=True)
     explorer.screenshot(path=str(ARTIFACTS / "screenshots" / "00_start_here-notebook7.png"))
-    assert image.screenshot() != before, "dragging the slider did not change the picture"
+    changed = image.screenshot() != before
+    shut_down_kernels(page, jupyter)
+    assert changed, "dragging the slider did not change the picture"
 
 
 def test_latency_summary_is_recorded():
