@@ -73,6 +73,17 @@ def lr_slider(value: float = 0.1, low: float = 1e-3, high: float = 3.0, descript
     )
 
 
+def _stops_slider(options, value, description):
+    """A slider over the given stops (the nearest stop to what was asked is ``value``)."""
+    return widgets.SelectionSlider(
+        options=options,
+        value=value,
+        description=description,
+        style=_STYLE,
+        layout=widgets.Layout(width="340px"),
+    )
+
+
 NICE = (1.0, 1.2, 1.5, 2.0, 2.5, 3.0, 4.0, 5.0, 6.0, 8.0)  # ten round numbers per decade
 
 
@@ -83,14 +94,7 @@ def round_lr_slider(value: float = 0.1, low: float = 1e-3, high: float = 1.5, de
     decades = range(math.floor(math.log10(low)), math.ceil(math.log10(high)) + 1)
     stops = sorted({round(m * 10.0**d, 10) for d in decades for m in NICE})
     options = [v for v in stops if low * (1 - 1e-9) <= v <= high * (1 + 1e-9)]
-    value = min(options, key=lambda v: abs(math.log(v / value)))
-    return widgets.SelectionSlider(
-        options=options,
-        value=value,
-        description=description,
-        style=_STYLE,
-        layout=widgets.Layout(width="340px"),
-    )
+    return _stops_slider(options, min(options, key=lambda v: abs(math.log(v / value))), description)
 
 
 def batch_size_slider(n: int, value: int = 32, description="batch size B"):
@@ -98,14 +102,7 @@ def batch_size_slider(n: int, value: int = 32, description="batch size B"):
     options = [2**k for k in range(int(math.log2(n)) + 1)]
     if options[-1] != n:
         options.append(n)
-    value = min(options, key=lambda b: abs(b - value))
-    return widgets.SelectionSlider(
-        options=options,
-        value=value,
-        description=description,
-        style=_STYLE,
-        layout=widgets.Layout(width="340px"),
-    )
+    return _stops_slider(options, min(options, key=lambda b: abs(b - value)), description)
 
 
 def beta_slider(value: float = 0.9, description="β", high: float = 0.999):
@@ -117,14 +114,7 @@ def beta_slider(value: float = 0.9, description="β", high: float = 0.999):
     """
     last = round(-10 * math.log10(1 - high))
     options = [0.0] + [round(1 - 10 ** (-k / 10), 4) for k in range(3, last + 1)]
-    value = min(options, key=lambda b: abs(b - value))
-    return widgets.SelectionSlider(
-        options=options,
-        value=value,
-        description=description,
-        style=_STYLE,
-        layout=widgets.Layout(width="340px"),
-    )
+    return _stops_slider(options, min(options, key=lambda b: abs(b - value)), description)
 
 
 def condition_number_slider(value: float = 10.0, high: float = 1000.0, description="κ = L/μ"):
