@@ -12,7 +12,9 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-__all__ = ["Feedback", "check_number"]
+import numpy as np
+
+__all__ = ["Feedback", "check_number", "known_slip"]
 
 
 @dataclass
@@ -58,3 +60,15 @@ def check_number(
         if math.isclose(value, wrong, rel_tol=rtol, abs_tol=1e-12):
             return Feedback(False, f"{name} = {value:g} is not it: {why}")
     return Feedback(False, f"{name} = {value:g} is not it. {hint}".strip())
+
+
+def known_slip(answer, slips, *, rtol: float = 1e-9, atol: float = 1e-12) -> str | None:
+    """The explanation of the first known wrong result ``answer`` equals, or None.
+
+    ``slips`` is a sequence of (wrong result, why) pairs: what a typical mistake computes, and
+    the sentence that names that mistake.
+    """
+    for wrong, why in slips:
+        if np.allclose(answer, wrong, rtol=rtol, atol=atol):
+            return why
+    return None

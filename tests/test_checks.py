@@ -1,3 +1,4 @@
+import numpy as np
 import pytest
 
 from helpers import setup_check
@@ -35,3 +36,12 @@ def test_environment_check_reports_missing_packages(monkeypatch):
     report = setup_check.check_environment()
     assert not report.ok and report.missing == ["no-such-package-xyz"]
     assert "make lab" in report.summary() and "missing" in report._repr_html_()
+
+
+def test_known_slip_names_the_first_matching_mistake():
+    from helpers.checks import known_slip
+
+    slips = [([1.0, 2.0], "doubled"), ([0.5, 1.0], "right")]
+    assert known_slip(np.array([1.0, 2.0]), slips) == "doubled"
+    assert known_slip([0.5, 1.0 + 1e-13], slips) == "right"
+    assert known_slip([0.0, 0.0], slips) is None

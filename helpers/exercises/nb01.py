@@ -6,7 +6,7 @@ import math
 
 import numpy as np
 
-from ..checks import Feedback, check_number
+from ..checks import Feedback, check_number, known_slip
 from ..objectives import Himmelblau
 from ..optimizers import SGD
 from ..runner import run
@@ -68,9 +68,8 @@ def line_loss(loss, x, y) -> Feedback:
             "the intercept b is missing from the prediction ŷ = w·x + b.",
         ),
     ]
-    for values, why in slips:
-        if np.allclose(got, values, rtol=1e-9, atol=1e-12):
-            return Feedback(False, f"Not yet: {why}")
+    if why := known_slip(got, slips):
+        return Feedback(False, f"Not yet: {why}")
     return Feedback(
         False,
         "Not yet: the values differ from the mean squared error. Build the prediction "

@@ -10,7 +10,7 @@ import math
 
 import numpy as np
 
-from ..checks import Feedback, check_number
+from ..checks import Feedback, check_number, known_slip
 from ..objectives import LinearRegression, Quadratic
 from ..optimizers import SGD
 from ..runner import run
@@ -82,9 +82,8 @@ def check_gd_step(gd_step) -> Feedback:
     }
     expected = theta - lr * grad
     if not np.allclose(result, expected, rtol=1e-12, atol=1e-12):
-        for wrong, why in mistakes.values():
-            if np.allclose(result, wrong, rtol=1e-12, atol=1e-12):
-                return Feedback(False, f"Not yet: {why}")
+        if why := known_slip(result, mistakes.values(), rtol=1e-12):
+            return Feedback(False, f"Not yet: {why}")
         return Feedback(
             False,
             f"Not yet: from θ = {theta.tolist()} with gradient {grad.tolist()} and η = {lr} "

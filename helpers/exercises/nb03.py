@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..checks import Feedback, check_number
+from ..checks import Feedback, check_number, known_slip
 from ..data import linear_data
 
 
@@ -122,9 +122,8 @@ def sgd_epoch(function) -> Feedback:
         (_full_gradient_steps(theta0, x, y, x.size, lr), "each step used the gradient of all "
          "samples (that is gradient descent): use sample i's gradient only."),
     ]  # fmt: skip
-    for wrong, why in diagnoses:
-        if np.allclose(result, wrong, rtol=1e-9, atol=1e-12):
-            return Feedback(False, why)
+    if why := known_slip(result, diagnoses):
+        return Feedback(False, why)
     return Feedback(
         False,
         f"θ = ({result[0]:.4g}, {result[1]:.4g}) is not what one epoch gives. Check one step: "

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..checks import Feedback, check_number
+from ..checks import Feedback, check_number, known_slip
 from ..schedules import cosine
 
 __all__ = ["halving_gamma", "check_cosine"]
@@ -71,9 +71,8 @@ def check_cosine(my_cosine) -> Feedback:
             "η goes negative in the second half: shift the cosine up so that it ends at 0.",
         ),
     ]
-    for wrong, why in slips:
-        if np.allclose(got, wrong, rtol=1e-9, atol=1e-12):
-            return Feedback(False, f"Not yet: {why}")
+    if why := known_slip(got, slips):
+        return Feedback(False, f"Not yet: {why}")
     return Feedback(
         False,
         f"Not yet: at t = 1, 51, 100 your η is {got[0]:.4g}, {got[50]:.4g}, "
