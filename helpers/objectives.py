@@ -137,8 +137,10 @@ class Rosenbrock(Objective):
     def __init__(self, a: float = 1.0, b: float = 100.0):
         self.a, self.b = float(a), float(b)
         self.minima = np.array([[a, a**2]])
-        self.bounds = np.array([[-2.0, 2.0], [-1.0, 3.0]])
-        self.x0 = np.array([-1.2, 1.0])
+        # The classic window for a = 1, widened with |a| so the minimum (a, a²) stays inside.
+        s = max(1.0, abs(self.a))
+        self.bounds = np.array([[-2.0 * s, 2.0 * s], [-(s**2), 3.0 * s**2]])
+        self.x0 = np.array([-1.2 * s, s**2])
 
     def value(self, x):
         return (self.a - x[..., 0]) ** 2 + self.b * (x[..., 1] - x[..., 0] ** 2) ** 2

@@ -9,21 +9,41 @@ and two methods::
 ``theta`` may have any shape. An array of shape ``(..., d)`` holds many independent runs of a
 d-dimensional problem, and one ``step`` call advances all of them: there is no loop over runs.
 A hyperparameter may be a number or an array with one value per run (shape ``theta.shape[:-1]``),
-so a sweep over learning rates is a single call too.
+so a sweep over learning rates is a single call too; ``init`` checks that shape against θ.
+``lr`` may also be a schedule: a function of the step t = 1, 2, … returning the learning rate of
+that step (``helpers.schedules``), as optax allows, so a scheduled run is the same optimizer
+object from the first step to the last.
 
 Every optimizer matches ``torch.optim`` step for step (``tests/test_optimizers_parity.py``).
 Where frameworks disagree (where ε sits, how momentum is written) these follow PyTorch; the
 notebooks show the other conventions next to them.
+
+The state fields and the names ``torch.optim`` gives the same buffers in ``optimizer.state``
+(what the parity tests compare, step by step)::
+
+    ours         torch                 optimizer
+    step         step                  all (torch's SGD keeps no step count)
+    velocity     momentum_buffer       SGD, RMSprop (momentum > 0)
+    sum_sq       sum                   Adagrad
+    square_avg   square_avg            RMSprop, Adadelta
+    grad_avg     grad_avg              RMSprop (centered=True)
+    m, v         exp_avg, exp_avg_sq   Adam, AdamW
+    v_max        max_exp_avg_sq        Adam, AdamW (amsgrad=True)
+    delta_avg    acc_delta             Adadelta
+    m_hat, v_hat (not stored by torch: the bias-corrected moments, kept because the notebooks
+                 draw them)
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, fields
 from typing import NamedTuple
 
 import numpy as np
 
 __all__ = [
+    "TORCH_STATE_NAMES",
     "SGD",
     "Adagrad",
     "RMSprop",
@@ -35,6 +55,23 @@ __all__ = [
 ]
 
 _INF = float("inf")
+
+# Our state field -> the key of the same buffer in torch.optim's ``optimizer.state[param]``.
+TORCH_STATE_NAMES = {
+    "step": "step",
+    "velocity": "momentum_buffer",
+    "sum_sq": "sum",
+    "square_avg": "square_avg",
+    "grad_avg": "grad_avg",
+    "m": "exp_avg",
+    "v": "exp_avg_sq",
+    "v_max": "max_exp_avg_sq",
+    "delta_avg": "acc_delta",
+}
+
+# Frozen hyperparameters; __repr__ and __eq__ come from Optimizer, because the generated ones
+# fail on per-run arrays ("truth value of an array is ambiguous") or print thousands of numbers.
+hyperparameters = dataclass(frozen=True, repr=False, eq=False)
 
 
 def _check(name: str, value, low: float, high: float, *, low_open=False, high_open=False):
@@ -62,6 +99,30 @@ def _plus_weight_decay(grad, theta, weight_decay):
     return grad + _per_run(weight_decay) * theta if np.any(weight_decay) else grad
 
 
+def _check_lr(lr):
+    """``lr`` is a number, a per-run array or a schedule (a function of the step)."""
+    if not callable(lr):
+        _check("lr", lr, 0, _INF)
+
+
+def _check_runs(name: str, value, runs: tuple[int, ...]):
+    """A per-run array must have one value per run: shape ``theta.shape[:-1]`` (or broadcast)."""
+    shape = np.shape(value)
+    if not shape:
+        return
+    try:
+        fits = np.broadcast_shapes(shape, runs) == runs
+    except ValueError:
+        fits = False
+    if not fits:
+        raise ValueError(
+            f"{name} has shape {shape}, one value per run, but theta of shape {(*runs, '...')[:-1]}"
+            f"{'' if runs else ' (a single run)'} holds runs of shape {runs}: give theta the shape "
+            f"({', '.join(map(str, shape))}, d) for {int(np.prod(shape))} runs of a d-dimensional "
+            f"problem, or {name} a single number"
+        )
+
+
 class Optimizer:
     """Common interface; see the module docstring."""
 
@@ -71,6 +132,61 @@ class Optimizer:
     def step(self, theta, grad, state) -> tuple[np.ndarray, NamedTuple]:
         raise NotImplementedError
 
+    def _hyperparameters(self):
+        """(name, value) for every hyperparameter, with ``betas`` split into its two entries."""
+        for f in fields(self):
+            value = getattr(self, f.name)
+            if f.name == "betas":
+                yield "betas[0]", value[0]
+                yield "betas[1]", value[1]
+            else:
+                yield f.name, value
+
+    def _check_theta(self, theta):
+        """Called by ``init``: per-run hyperparameters must match θ's runs (its leading axes)."""
+        runs = np.shape(theta)[:-1]
+        for name, value in self._hyperparameters():
+            if not callable(value):
+                _check_runs(name, value, runs)
+
+    def _lr(self, t: int, theta):
+        """The learning rate of step t, ready to broadcast over θ's coordinates."""
+        if not callable(self.lr):
+            return _per_run(self.lr)
+        lr = self.lr(t)
+        _check(f"lr({t})", lr, 0, _INF)
+        _check_runs(f"lr({t})", lr, np.shape(theta)[:-1])
+        return _per_run(lr)
+
+    def __eq__(self, other):
+        if type(other) is not type(self):
+            return NotImplemented
+        pairs = zip(self._hyperparameters(), other._hyperparameters(), strict=True)
+        return all(a is b or np.array_equal(a, b) for (_, a), (_, b) in pairs)
+
+    __hash__ = None  # hyperparameters may be arrays
+
+    def __repr__(self):
+        return f"{type(self).__name__}({', '.join(f'{n}={_show(v)}' for n, v in _fields(self))})"
+
+
+def _fields(opt):
+    return [(f.name, getattr(opt, f.name)) for f in fields(opt)]
+
+
+def _show(value) -> str:
+    """A hyperparameter in a repr: numbers as they are, per-run arrays summarised."""
+    if callable(value):
+        return getattr(value, "__name__", None) or repr(value)
+    if isinstance(value, tuple):
+        return "(" + ", ".join(_show(v) for v in value) + ")"
+    v = np.asarray(value)
+    if v.ndim == 0:
+        return repr(value)
+    if v.size <= 4:
+        return f"array({v.tolist()})"
+    return f"array(shape={v.shape}, min={v.min():g}, max={v.max():g})"
+
 
 # --------------------------------------------------------------------------------------------
 class SGDState(NamedTuple):
@@ -78,7 +194,7 @@ class SGDState(NamedTuple):
     velocity: np.ndarray | None  # PyTorch's momentum_buffer; None without momentum
 
 
-@dataclass(frozen=True)
+@hyperparameters
 class SGD(Optimizer):
     r"""Gradient descent, with optional (Nesterov) momentum, as ``torch.optim.SGD``.
 
@@ -92,14 +208,14 @@ class SGD(Optimizer):
     d_t = g_t: plain (stochastic) gradient descent.
     """
 
-    lr: float = 1e-3
+    lr: float | Callable = 1e-3
     momentum: float = 0.0
     dampening: float = 0.0
     weight_decay: float = 0.0
     nesterov: bool = False
 
     def __post_init__(self):
-        _check("lr", self.lr, 0, _INF)
+        _check_lr(self.lr)
         _check("momentum", self.momentum, 0, 1, high_open=True)
         _check("dampening", self.dampening, 0, 1)
         _check("weight_decay", self.weight_decay, 0, _INF)
@@ -116,19 +232,21 @@ class SGD(Optimizer):
         return bool(np.any(self.momentum))
 
     def init(self, theta):
+        self._check_theta(theta)
         return SGDState(step=0, velocity=np.zeros_like(theta) if self._has_momentum else None)
 
     def step(self, theta, grad, state):
         g = _plus_weight_decay(grad, theta, self.weight_decay)
+        lr = self._lr(state.step + 1, theta)
         if not self._has_momentum:
-            return theta - _per_run(self.lr) * g, SGDState(state.step + 1, None)
+            return theta - lr * g, SGDState(state.step + 1, None)
         mu = _per_run(self.momentum)
         if state.step == 0:
             b = g.copy()
         else:
             b = mu * state.velocity + (1 - _per_run(self.dampening)) * g
         d = g + mu * b if self.nesterov else b
-        return theta - _per_run(self.lr) * d, SGDState(state.step + 1, b)
+        return theta - lr * d, SGDState(state.step + 1, b)
 
 
 # --------------------------------------------------------------------------------------------
@@ -137,7 +255,7 @@ class AdagradState(NamedTuple):
     sum_sq: np.ndarray  # G_t, the running sum of squared gradients, per coordinate
 
 
-@dataclass(frozen=True)
+@hyperparameters
 class Adagrad(Optimizer):
     r"""AdaGrad, as ``torch.optim.Adagrad``.
 
@@ -150,27 +268,28 @@ class Adagrad(Optimizer):
     The effective step η_t / (√G_t + ε) only ever shrinks, which is why AdaGrad stalls.
     """
 
-    lr: float = 1e-2
+    lr: float | Callable = 1e-2
     lr_decay: float = 0.0
     weight_decay: float = 0.0
     initial_accumulator_value: float = 0.0
     eps: float = 1e-10
 
     def __post_init__(self):
-        _check("lr", self.lr, 0, _INF)
+        _check_lr(self.lr)
         _check("lr_decay", self.lr_decay, 0, _INF)
         _check("weight_decay", self.weight_decay, 0, _INF)
         _check("initial_accumulator_value", self.initial_accumulator_value, 0, _INF)
         _check("eps", self.eps, 0, _INF, low_open=True)
 
     def init(self, theta):
+        self._check_theta(theta)
         start = np.broadcast_to(_per_run(self.initial_accumulator_value), np.shape(theta))
         return AdagradState(step=0, sum_sq=np.array(start, dtype=float))
 
     def step(self, theta, grad, state):
         t = state.step + 1
         g = _plus_weight_decay(grad, theta, self.weight_decay)
-        lr_t = _per_run(self.lr) / (1 + (t - 1) * _per_run(self.lr_decay))
+        lr_t = self._lr(t, theta) / (1 + (t - 1) * _per_run(self.lr_decay))
         sum_sq = state.sum_sq + g * g
         theta = theta - lr_t * g / (np.sqrt(sum_sq) + _per_run(self.eps))
         return theta, AdagradState(t, sum_sq)
@@ -184,7 +303,7 @@ class RMSpropState(NamedTuple):
     velocity: np.ndarray | None  # momentum buffer (momentum > 0 only)
 
 
-@dataclass(frozen=True)
+@hyperparameters
 class RMSprop(Optimizer):
     r"""RMSProp, as ``torch.optim.RMSprop`` (Keras calls ``alpha`` ``rho``).
 
@@ -200,7 +319,7 @@ class RMSprop(Optimizer):
         \theta_t &= \theta_{t-1} - \eta\, s_t \quad\text{(otherwise)}
     """
 
-    lr: float = 1e-2
+    lr: float | Callable = 1e-2
     alpha: float = 0.99
     eps: float = 1e-8
     weight_decay: float = 0.0
@@ -208,13 +327,19 @@ class RMSprop(Optimizer):
     centered: bool = False
 
     def __post_init__(self):
-        _check("lr", self.lr, 0, _INF)
+        _check_lr(self.lr)
         _check("alpha", self.alpha, 0, 1, high_open=True)
         _check("eps", self.eps, 0, _INF, low_open=True)
         _check("weight_decay", self.weight_decay, 0, _INF)
         _check("momentum", self.momentum, 0, 1, high_open=True)
+        if self.centered:
+            # With α = 0 the centered variance is g² − g² = 0: the step is g/ε in exact
+            # arithmetic and NaN in torch's (rounding makes it slightly negative). Neither is a
+            # method anyone means, so say so instead of returning either.
+            _check("alpha (centered=True)", self.alpha, 0, 1, low_open=True, high_open=True)
 
     def init(self, theta):
+        self._check_theta(theta)
         zeros = np.zeros_like(theta, dtype=float)
         return RMSpropState(
             step=0,
@@ -237,7 +362,7 @@ class RMSprop(Optimizer):
         if state.velocity is not None:
             velocity = _per_run(self.momentum) * state.velocity + s
             s = velocity
-        theta = theta - _per_run(self.lr) * s
+        theta = theta - self._lr(state.step + 1, theta) * s
         return theta, RMSpropState(state.step + 1, square_avg, grad_avg, velocity)
 
 
@@ -251,34 +376,41 @@ class AdamState(NamedTuple):
     v_max: np.ndarray | None  # running maximum of v (amsgrad=True only)
 
 
-@dataclass(frozen=True)
+@hyperparameters
 class Adam(Optimizer):
-    r"""Adam, as ``torch.optim.Adam`` (and, with ``amsgrad=True``, AMSGrad).
+    r"""Adam, as ``torch.optim.Adam`` (with ``amsgrad=True``, AMSGrad; with
+    ``decoupled_weight_decay=True``, AdamW).
 
     .. math::
-        g_t &= \nabla f(\theta_{t-1}) + \lambda\,\theta_{t-1} \\
+        g_t &= \nabla f(\theta_{t-1}) + \lambda\,\theta_{t-1}
+            \quad\text{(L2 penalty; } g_t = \nabla f(\theta_{t-1}) \text{ if decoupled)} \\
         m_t &= \beta_1 m_{t-1} + (1-\beta_1)\, g_t \\
         v_t &= \beta_2 v_{t-1} + (1-\beta_2)\, g_t^2 \\
         \hat m_t &= m_t / (1-\beta_1^t), \qquad
         \hat v_t = v_t / (1-\beta_2^t) \\
-        \theta_t &= \theta_{t-1} - \eta\, \hat m_t / (\sqrt{\hat v_t} + \epsilon)
+        \theta_t &= \theta_{t-1} - \eta\lambda\,\theta_{t-1}\ \text{(decoupled only)}
+            \; - \; \eta\, \hat m_t / (\sqrt{\hat v_t} + \epsilon)
 
     With ``amsgrad=True``, v̂ uses the running maximum max_{s≤t} v_s in place of v_t.
+    With ``decoupled_weight_decay=True`` the decay never enters g, m or v: it shrinks θ by the
+    factor (1 − ηλ) beside the Adam step (Loshchilov & Hutter's AdamW, with PyTorch's choice of
+    tying the shrink to η).
     ``bias_correction=False`` (a course extra, not in PyTorch) uses m̂ = m and v̂ = v, to show
     what the correction is for: without it the first step is η(1 − β₁)/√(1 − β₂) per
     coordinate, about 3.16 η for the defaults: far too long.
-    ε sits outside the square root, as in PyTorch, Keras and the Adam paper.
+    ε sits outside the square root and is added to √v̂, as in PyTorch and the Adam paper.
     """
 
-    lr: float = 1e-3
+    lr: float | Callable = 1e-3
     betas: tuple[float, float] = (0.9, 0.999)
     eps: float = 1e-8
     weight_decay: float = 0.0
     amsgrad: bool = False
+    decoupled_weight_decay: bool = False
     bias_correction: bool = True
 
     def __post_init__(self):
-        _check("lr", self.lr, 0, _INF)
+        _check_lr(self.lr)
         if len(self.betas) != 2:
             raise ValueError(f"betas={self.betas} must be a pair (beta1, beta2)")
         _check("betas[0]", self.betas[0], 0, 1, high_open=True)
@@ -287,46 +419,49 @@ class Adam(Optimizer):
         _check("weight_decay", self.weight_decay, 0, _INF)
 
     def init(self, theta):
+        self._check_theta(theta)
         zeros = np.zeros_like(theta, dtype=float)
         return AdamState(0, zeros, zeros, zeros, zeros, zeros if self.amsgrad else None)
-
-    def _gradient(self, theta, grad):
-        """Adam folds weight decay into the gradient (an L2 penalty); AdamW overrides this."""
-        return theta, _plus_weight_decay(grad, theta, self.weight_decay)
 
     def step(self, theta, grad, state):
         t = state.step + 1
         beta1, beta2 = _per_run(self.betas[0]), _per_run(self.betas[1])
-        theta, g = self._gradient(theta, grad)
+        lr = self._lr(t, theta)
+        if self.decoupled_weight_decay:
+            g = grad
+            if np.any(self.weight_decay):  # skipped at λ = 0, as torch does
+                theta = theta * (1 - lr * _per_run(self.weight_decay))
+        else:
+            g = _plus_weight_decay(grad, theta, self.weight_decay)
         m = beta1 * state.m + (1 - beta1) * g
         v = beta2 * state.v + (1 - beta2) * g * g
         v_max = None if state.v_max is None else np.maximum(state.v_max, v)
         m_hat, v_hat = m, (v if v_max is None else v_max)
         if self.bias_correction:
             m_hat, v_hat = m_hat / (1 - beta1**t), v_hat / (1 - beta2**t)
-        theta = theta - _per_run(self.lr) * m_hat / (np.sqrt(v_hat) + _per_run(self.eps))
+        theta = theta - lr * m_hat / (np.sqrt(v_hat) + _per_run(self.eps))
         return theta, AdamState(t, m, v, m_hat, v_hat, v_max)
 
 
-@dataclass(frozen=True)
+@hyperparameters
 class AdamW(Adam):
-    r"""Adam with decoupled weight decay, as ``torch.optim.AdamW``.
-
-    Identical to :class:`Adam` except that the decay shrinks the parameters directly,
-    before the Adam step, instead of entering the gradient (and so the moments):
+    r"""Adam with decoupled weight decay, as ``torch.optim.AdamW``: :class:`Adam` with
+    ``decoupled_weight_decay=True`` and PyTorch's AdamW default λ = 0.01.
 
     .. math::
-        \theta_{t-1} \leftarrow (1 - \eta\lambda)\,\theta_{t-1}, \qquad g_t = \nabla f(\theta_{t-1})
-
-    where the gradient is taken at the parameters *before* the shrink.
+        \theta_t = (1 - \eta\lambda)\,\theta_{t-1} - \eta\, \hat m_t / (\sqrt{\hat v_t} + \epsilon),
+        \qquad g_t = \nabla f(\theta_{t-1})
     """
 
     weight_decay: float = 1e-2
+    decoupled_weight_decay: bool = True
 
-    def _gradient(self, theta, grad):
-        if not np.any(self.weight_decay):
-            return theta, grad
-        return theta * (1 - _per_run(self.lr) * _per_run(self.weight_decay)), grad
+    def __post_init__(self):
+        super().__post_init__()
+        if not self.decoupled_weight_decay:
+            raise ValueError(
+                "AdamW has decoupled_weight_decay=True by definition; for the L2 form use Adam"
+            )
 
 
 # --------------------------------------------------------------------------------------------
@@ -336,7 +471,7 @@ class AdadeltaState(NamedTuple):
     delta_avg: np.ndarray  # E[Δθ²], moving average of squared updates
 
 
-@dataclass(frozen=True)
+@hyperparameters
 class Adadelta(Optimizer):
     r"""Adadelta, as ``torch.optim.Adadelta``.
 
@@ -351,18 +486,19 @@ class Adadelta(Optimizer):
     principle (η = 1 by default).
     """
 
-    lr: float = 1.0
+    lr: float | Callable = 1.0
     rho: float = 0.9
     eps: float = 1e-6
     weight_decay: float = 0.0
 
     def __post_init__(self):
-        _check("lr", self.lr, 0, _INF)
+        _check_lr(self.lr)
         _check("rho", self.rho, 0, 1, high_open=True)
         _check("eps", self.eps, 0, _INF, low_open=True)
         _check("weight_decay", self.weight_decay, 0, _INF)
 
     def init(self, theta):
+        self._check_theta(theta)
         zeros = np.zeros_like(theta, dtype=float)
         return AdadeltaState(0, zeros, zeros)
 
@@ -372,7 +508,7 @@ class Adadelta(Optimizer):
         square_avg = rho * state.square_avg + (1 - rho) * g * g
         delta = np.sqrt(state.delta_avg + eps) / np.sqrt(square_avg + eps) * g
         delta_avg = rho * state.delta_avg + (1 - rho) * delta * delta
-        theta = theta - _per_run(self.lr) * delta
+        theta = theta - self._lr(state.step + 1, theta) * delta
         return theta, AdadeltaState(state.step + 1, square_avg, delta_avg)
 
 

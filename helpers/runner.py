@@ -68,7 +68,7 @@ def run(
     ``gradient(x, t)``, if given, replaces ``objective.grad(x)`` at step t = 1, 2, …: a
     mini-batch estimate, for example (``helpers.stochastic.MinibatchGradient``); the recorded
     losses stay the full objective's. ``lr_schedule(t)``, if given, is the learning rate of
-    step t (``helpers.schedules``); it replaces the optimizer's ``lr`` step by step.
+    step t (``helpers.schedules``): the same as giving the optimizer ``lr=lr_schedule``.
 
     ``record_states=False`` keeps only the path and the losses (``states`` is then ``None``):
     every state of every step of 10,000 Adam runs is ~300 MB, the path alone ~30 MB, so runs that
@@ -80,6 +80,8 @@ def run(
     if x0.ndim == 0:
         raise ValueError("x0 must have at least one axis: the coordinates (shape (..., d))")
 
+    if lr_schedule is not None:
+        optimizer = replace(optimizer, lr=lr_schedule)
     theta, state = x0, optimizer.init(x0)
     path = np.empty((steps + 1, *x0.shape))
     losses = np.empty((steps + 1, *x0.shape[:-1]))
@@ -87,8 +89,6 @@ def run(
     with np.errstate(all="ignore"):  # a diverging run overflows; it is flagged below
         path[0], losses[0] = theta, objective.value(theta)
         for t in range(1, steps + 1):
-            if lr_schedule is not None:
-                optimizer = replace(optimizer, lr=lr_schedule(t))
             g = objective.grad(theta) if gradient is None else gradient(theta, t)
             theta, state = optimizer.step(theta, g, state)
             path[t], losses[t] = theta, objective.value(theta)

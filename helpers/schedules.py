@@ -76,7 +76,15 @@ def warmup_cosine(t, *, lr, total_steps, warmup_steps, start_factor=0.01, lr_min
 
 def one_cycle(t, *, lr, total_steps, pct_start=0.3, div_factor=25.0, final_div_factor=1e4):
     r"""One cycle (Smith 2018), as torch's OneCycleLR with cosine annealing: from η/d up to η
-    over the first p·T steps, then down to η/(d·d_final) at step T, each leg half a cosine."""
+    over the first p·T steps, then down to η/(d·d_final) at step T, each leg half a cosine.
+    The cycle ends at step T: a later step raises, because a cosine leg continued past its end
+    rises again (torch's OneCycleLR raises one step later, after allowing that first rise)."""
+    last = int(np.max(t))
+    if last > total_steps:
+        raise ValueError(
+            f"t={last} is outside one-cycle's valid range [1, total_steps={total_steps}]: "
+            "the cycle is over; make total_steps the length of the run"
+        )
     initial = lr / div_factor
     final = initial / final_div_factor
     e = np.asarray(t, dtype=float) - 1

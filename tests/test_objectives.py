@@ -5,7 +5,7 @@ import pytest
 import torch
 
 from helpers.data import linear_data
-from helpers.objectives import LinearRegression, Quadratic, default_objectives
+from helpers.objectives import LinearRegression, Quadratic, Rosenbrock, default_objectives
 
 OBJECTIVES = default_objectives() | {
     "rotated ill-conditioned quadratic": Quadratic(condition_number=50, angle=35, center=(1, -2)),
@@ -98,3 +98,12 @@ def test_linear_regression_minimum_is_least_squares_near_the_true_line():
     np.testing.assert_allclose(loss.minima[0], [w, b], rtol=1e-10)
     assert abs(w - 3) < 0.05 and abs(b - 2) < 0.05
     np.testing.assert_allclose(loss.min_value, 0.1**2, rtol=0.15)  # the noise variance
+
+
+@pytest.mark.parametrize("a", [1.0, 3.0, -2.0, 0.5])
+def test_rosenbrock_minimum_is_inside_its_plot_bounds(a):
+    f = Rosenbrock(a=a)
+    (lo_x, hi_x), (lo_y, hi_y) = f.bounds
+    (mx, my), (sx, sy) = f.minima[0], f.x0
+    assert lo_x < mx < hi_x and lo_y < my < hi_y
+    assert lo_x < sx < hi_x and lo_y < sy < hi_y

@@ -76,3 +76,74 @@ def test_adam_without_bias_correction_uses_the_raw_moments():
     _, uncorrected = raw.step(theta, theta, raw.init(theta))
     np.testing.assert_allclose(uncorrected.m_hat, 0.1 * theta)  # (1 − β₁) g: ten times too small
     np.testing.assert_allclose(corrected.m_hat, theta)  # the correction restores g
+
+
+@pytest.mark.parametrize("cls", [SGD, Adagrad, RMSprop, Adam, AdamW, Adadelta])
+def test_per_run_hyperparameters_must_match_theta_runs(cls):
+    """A 1-D θ is one run: two learning rates for it used to give a silent (2, 2) step."""
+    opt = cls(lr=np.array([0.1, 0.2]))
+    with pytest.raises(ValueError, match=r"lr has shape \(2,\), one value per run"):
+        opt.init(np.zeros(2))
+    with pytest.raises(ValueError, match=r"lr has shape \(2,\)"):
+        opt.init(np.zeros((3, 2)))
+    assert opt.init(np.zeros((2, 5))).step == 0  # two runs of a 5-dimensional problem
+
+
+def test_a_per_run_beta_is_checked_too():
+    with pytest.raises(ValueError, match=r"betas\[1\] has shape \(3,\)"):
+        Adam(betas=(0.9, np.array([0.9, 0.99, 0.999]))).init(np.zeros((2, 2)))
+
+
+def test_array_hyperparameters_compare_and_print():
+    lrs = np.geomspace(1e-3, 1, 50)
+    assert Adam(lr=lrs) == Adam(lr=lrs.copy())
+    assert Adam(lr=lrs) != Adam(lr=lrs * 2)
+    assert SGD(lr=0.1) != Adam(lr=0.1)
+    shown = repr(Adam(lr=lrs))
+    assert shown.startswith("Adam(lr=array(shape=(50,), min=0.001, max=1)") and len(shown) < 200
+    assert repr(SGD(lr=np.array([0.1, 0.2]))).startswith("SGD(lr=array([0.1, 0.2])")
+
+
+@pytest.mark.parametrize("cls", [SGD, Adagrad, RMSprop, Adam, AdamW, Adadelta])
+def test_lr_as_a_schedule_equals_setting_lr_step_by_step(cls):
+    """A schedule is lr(t) for t = 1, 2, ...: the same as a fresh optimizer per step."""
+
+    def lr_at(t):
+        return 0.1 / t
+
+    theta = fixed = np.array([[1.0, -2.0], [0.5, 3.0]])
+    scheduled = cls(lr=lr_at)
+    state = scheduled.init(theta)
+    fixed_state = cls(lr=1.0).init(fixed)
+    for t in range(1, 8):
+        theta, state = scheduled.step(theta, 2 * theta, state)
+        fixed, fixed_state = cls(lr=0.1 / t).step(fixed, 2 * fixed, fixed_state)
+    np.testing.assert_allclose(theta, fixed, rtol=1e-14)
+
+
+def test_a_schedule_that_goes_negative_is_named_at_its_step():
+    opt = SGD(lr=lambda t: 0.1 - 0.05 * t)
+    theta, state = np.ones(2), opt.init(np.ones(2))
+    theta, state = opt.step(theta, theta, state)
+    with pytest.raises(ValueError, match=r"lr\(3\)=-0\.0\d+ is outside its valid range \[0, inf\)"):
+        for _ in range(2):
+            theta, state = opt.step(theta, theta, state)
+
+
+def test_centered_rmsprop_needs_alpha_above_zero():
+    with pytest.raises(ValueError, match=r"alpha \(centered=True\)=0.0 .* \(0, 1\)"):
+        RMSprop(alpha=0.0, centered=True)
+    RMSprop(alpha=0.0)  # uncentered: v = g², a sign-like step; torch allows it too
+
+
+def test_adamw_is_adam_with_decoupled_decay():
+    with pytest.raises(ValueError, match="decoupled_weight_decay=True by definition"):
+        AdamW(decoupled_weight_decay=False)
+    theta = np.array([1.0, -2.0])
+    a, b = (
+        AdamW(lr=0.1, weight_decay=0.3),
+        Adam(lr=0.1, weight_decay=0.3, decoupled_weight_decay=True),
+    )
+    np.testing.assert_array_equal(
+        a.step(theta, theta, a.init(theta))[0], b.step(theta, theta, b.init(theta))[0]
+    )

@@ -60,21 +60,13 @@ CASES = (
     + [("Adagrad", c) for c in ADAGRAD_CASES]
     + [("RMSprop", c) for c in RMSPROP_CASES]
     + [("Adam", c) for c in ADAM_CASES]
+    + [("Adam", {**c, "decoupled_weight_decay": True}) for c in ADAM_CASES if c["weight_decay"]]
     + [("AdamW", c) for c in ADAM_CASES]
     + [("Adadelta", c) for c in ADADELTA_CASES]
 )
 
-# Which torch state entry each of our state fields is.
-TORCH_STATE = {
-    "velocity": "momentum_buffer",
-    "sum_sq": "sum",
-    "square_avg": "square_avg",
-    "grad_avg": "grad_avg",
-    "m": "exp_avg",
-    "v": "exp_avg_sq",
-    "v_max": "max_exp_avg_sq",
-    "delta_avg": "acc_delta",
-}
+# Which torch state entry each of our state fields is (published in the module docstring).
+TORCH_STATE = {k: v for k, v in ours.TORCH_STATE_NAMES.items() if k != "step"}
 
 
 def gradient(theta, t, curvature, noise):

@@ -76,8 +76,34 @@ def test_no_warning_escapes_however_large_the_learning_rate(optimizer):
     with warnings.catch_warnings():
         warnings.simplefilter("error")  # any numpy RuntimeWarning would raise here
         result = run(optimizer, Rosenbrock(), np.array([[-1.2, 1.0], [0.5, 0.5]]), steps=50)
-    assert np.all(result.diverged >= 0)
-    assert np.all(result.diverged_at >= 1)
+    assert np.all(result.diverged)  # every run blew up, and said so without a warning
+
+
+def test_states_of_a_diverged_run_are_nan_from_that_step_on():
+    result = run(Adam(lr=1e200), Rosenbrock(), np.array([[-1.2, 1.0], [0.5, 0.5]]), steps=20)
+    k = int(result.diverged_at[0])
+    assert k >= 1
+    for field in ("m", "v", "m_hat", "v_hat"):
+        values = getattr(result.states, field)[:, 0]
+        assert np.all(np.isnan(values[k:])), field
+        assert np.all(np.isfinite(values[:k])), field
+
+
+def test_record_states_false_keeps_path_and_losses_only():
+    x0 = np.random.default_rng(0).normal(size=(5, 2))
+    full = run(Adam(lr=0.05), Rosenbrock(), x0, steps=30)
+    light = run(Adam(lr=0.05), Rosenbrock(), x0, steps=30, record_states=False)
+    assert light.states is None
+    np.testing.assert_array_equal(light.path, full.path)
+    np.testing.assert_array_equal(light.losses, full.losses)
+
+
+@pytest.mark.parametrize(
+    "optimizer",
+    [SGD(lr=1e300), SGD(lr=1e10, momentum=0.9), Adam(lr=1e200), RMSprop(lr=1e250, centered=True)],
+)
+def test_the_last_state_of_a_diverged_run_is_nan(optimizer):
+    result = run(optimizer, Rosenbrock(), np.array([[-1.2, 1.0], [0.5, 0.5]]), steps=50)
     for field in ("m", "v", "square_avg", "velocity"):
         stacked = getattr(result.states, field, None)
         if stacked is not None:

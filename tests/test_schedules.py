@@ -103,3 +103,21 @@ def test_a_schedule_drives_helpers_run():
 def test_bad_parameters_are_named_with_their_range(name, params, says):
     with pytest.raises(ValueError, match=says.replace("+", r"\+")):
         schedule(name, **params)
+
+
+def test_one_cycle_ends_at_total_steps_as_torch_does():
+    lr_at = schedule("one-cycle", lr=0.1, total_steps=50)
+    lr_at(50)  # the last step is fine
+    with pytest.raises(
+        ValueError, match=r"t=51 is outside one-cycle's valid range \[1, total_steps=50\]"
+    ):
+        lr_at(51)
+    param = torch.zeros(1, requires_grad=True)
+    opt = torch.optim.SGD([param], lr=0.1)
+    scheduler = lr_scheduler.OneCycleLR(opt, max_lr=0.1, total_steps=50)
+    for _ in range(50):  # torch allows one step more (its step_num = total_steps)...
+        opt.step()
+        scheduler.step()
+    with pytest.raises(ValueError, match="total steps"):  # ...then refuses, too
+        opt.step()
+        scheduler.step()
