@@ -11,6 +11,8 @@
    over the 400 × 200 grid of (η, β) when the condition number changes, alone and with the
    whole figure (map, contours, runs, PNG), as medians over 25 changes of κ; and an η change.
    Targets: the map recompute and the whole κ update ≤ 100 ms each, an η change ≤ 50 ms.
+4. The schedule explorer (notebook 07, ScheduleExplorer): a learning-rate change (mini-batch
+   SGD under a schedule, and the PNG), median over 31 changes. Target: ≤ 50 ms.
 
 The loop takes about half a minute for all 10,000 runs (a progress bar shows it); pass
 --loop-runs 500 to time only the first 500 runs and scale up (every run costs the same, so the
@@ -155,6 +157,27 @@ def rate_map_latency() -> bool:
     return all(ok)
 
 
+def schedule_explorer_latency() -> bool:
+    from helpers.explorers.schedules import ScheduleExplorer
+
+    explorer = ScheduleExplorer()
+    moves = []
+    for lr in np.geomspace(0.01, 0.7, 31):
+        start = time.perf_counter()
+        explorer.lr.value = lr
+        moves.append(time.perf_counter() - start)
+        if explorer.message:
+            raise RuntimeError(explorer.message)
+    median = statistics.median(moves)
+    ok = median <= 0.05
+    print("Schedule explorer (ScheduleExplorer), one learning-rate change:")
+    print(
+        f"  run + render PNG     : {median * 1e3:8.1f} ms  (median of {len(moves)})"
+        f"   target ≤ 50 ms    {'met' if ok else 'MISSED'}"
+    )
+    return ok
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument(
@@ -168,6 +191,7 @@ def main(argv=None) -> int:
         explorer_latency(),
         adam_runs(min(max(args.loop_runs, 1), RUNS)),
         rate_map_latency(),
+        schedule_explorer_latency(),
     ]
     return 0 if all(results) else 1
 

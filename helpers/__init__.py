@@ -1,17 +1,30 @@
-"""Shared code for the gradient-descent optimizer course.
+"""Shared code for the gradient-descent optimizer course, in three layers (each imports only
+from the layers above it in this list, never from those below):
 
-* ``helpers.optimizers``: SGD, Adagrad, RMSprop, Adam, AdamW, Adadelta in numpy, torch-exact;
+Computation (numpy; torch only where a module says so):
+
+* ``helpers.optimizers``: SGD, Adagrad, RMSprop, Adam, AdamW, Adadelta in numpy, torch-exact
+  (``base``: the interface and checks; ``classic``: the six; ``conventions``: other forms);
 * ``helpers.objectives``: the functions the notebooks minimise, with analytic gradients;
-* ``helpers.run``: runs an optimizer (many runs at once) and records path, losses and state;
-* ``helpers.theory``: closed-form rates and thresholds to compare measurements against;
-* ``helpers.data``: the seed-000 data set and the mini-batch iterator;
-* ``helpers.stochastic``: mini-batch gradients for ``run``; ``helpers.schedules``: η_t schedules;
-* ``helpers.networks``: a small PyTorch MLP, two-spirals data and its loss landscape;
-* ``helpers.engine``, ``helpers.explorers``, ``helpers.plots``: interactive and static figures;
-  ``helpers.checks``, ``helpers.exercises``: feedback on exercises.
+* ``helpers.data``: data sets made from a seed; ``helpers.minibatch``: batches, the gradient of
+  one batch, its noise, and fast SGD loops;
+* ``helpers.run`` (``helpers.runner``): runs an optimizer (many runs at once), records path,
+  losses and state, and measures rates;
+* ``helpers.theory``: closed forms to compare measurements against (rates, thresholds, moving
+  averages, mini-batch noise);
+* ``helpers.schedules``: η_t schedules and the learning-rate range test;
+  ``helpers.showdown``: fair tuning sweeps and races; ``helpers.inspection``: an optimizer's
+  quantities step by step;
+* ``helpers.networks``, ``helpers.hardware``: small PyTorch networks; throughput and memory.
+
+Figures: ``helpers.plots`` (static figures), ``helpers.engine`` (the interactive-figure engine),
+``helpers.explorers`` (the explorers, which draw what the computation layer computes).
+
+Exercises: ``helpers.checks`` and ``helpers.exercises`` (feedback in words, one module per
+notebook).
 """
 
-from . import data, objectives, optimizers, schedules, stochastic, theory
+from . import data, minibatch, objectives, optimizers, schedules, theory
 from .objectives import (
     Beale,
     Himmelblau,
@@ -47,5 +60,5 @@ __all__ = [
     "optimizers",
     "theory",
     "schedules",
-    "stochastic",
+    "minibatch",
 ]

@@ -1,14 +1,26 @@
 """The interactive-figure engine: a persistent matplotlib figure shown as a PNG in core ipywidgets.
 
-Why this design (DESIGN.md, "Interactive figures"): an object-oriented ``Figure`` rendered to PNG
-into an ``ipywidgets.Image`` needs no ipympl, works in JupyterLab, Notebook 7, VS Code and Colab,
-does not flicker (the picture is swapped in one piece), keeps its size, and leaves a static picture
-in the saved notebook.
+Why this design: an object-oriented ``Figure`` rendered to PNG into an ``ipywidgets.Image`` needs
+no ipympl (fragile with JupyterLab 4.4+ kernel subshells, blank in VS Code, extra set-up on Colab,
+no picture when executed headless), works in JupyterLab, Notebook 7, VS Code and Colab, does not
+flicker (the picture is swapped in one piece), keeps its size, and leaves a static picture in the
+saved notebook. ``benchmarks/bench.py`` (``make bench``) measures what an update costs.
 
-Speed comes from drawing the slow parts once. An explorer marks the artists that move
-(``self.moving(artist)``); the rest (contours, axes, labels) is drawn once into a background
-that every update restores before drawing only the moving artists, then encodes a fast PNG.
-Call ``self.redraw_background()`` after changing anything static (another function, new limits).
+Speed comes from drawing the slow parts once, in levels, each cached as a picture:
+
+1. the **background**: everything not marked otherwise (axes, ticks, labels), drawn once.
+   Call ``self.redraw_background()`` after changing it (new limits); an explorer that switches
+   between several static pictures (one per function, say) keeps one per key with
+   ``self.use_background(key)``;
+2. **layers**: named groups of artists that change now and then, not on every update (a rate
+   map and its contours, redrawn when κ changes): ``self.layer(name, *artists)`` puts artists
+   in one, ``self.redraw_layer(name)`` marks it changed; only it and the layers above it are
+   drawn again;
+3. the **moving** artists (``self.moving(artist)``): drawn at every update on top of the
+   restored cache, then the figure is encoded as a fast PNG.
+
+The title line above the panels belongs to the engine: ``self.add_title()`` once, then
+``self.set_title(text)``; tests read it back as ``explorer.title``.
 
 A concrete explorer subclasses :class:`Explorer`, builds its artists once in ``__init__`` and
 changes only their data in ``update``. Tests drive it by setting ``control.value`` in Python
@@ -245,6 +257,11 @@ class Explorer:
         self.message = ""  # the error shown instead of the figure, if any
         self._moving: list = []
         self._background = None
+        self._background_key = None
+        self._backgrounds: dict = {}  # use_background's key → its cached static picture
+        self._layers: dict[str, list] = {}  # name → artists, drawn in the order of creation
+        self._layer_cache: dict[str, object] = {}  # name → the picture up to and with that layer
+        self._title = None
         self._panel_boxes: dict = {}  # axes → the pixel box redraw_panel repaints
         # Widget messages can arrive on two kernel threads at once (ipykernel 7 comm
         # subshells): one figure must never be drawn by both, so every redraw holds this lock.
@@ -265,12 +282,56 @@ class Explorer:
         """Mark artists that change on updates; everything else is drawn once."""
         for artist in artists:
             artist.set_animated(True)
-            self._moving.append(artist)
+            if artist not in self._moving:
+                self._moving.append(artist)
         return artists[0] if len(artists) == 1 else artists
 
+    def add_title(self, fontsize: float = 12):
+        """The title line above the panels, redrawn with every update; set it with set_title."""
+        self._title = self.moving(self.figure.suptitle("", fontsize=fontsize))
+        return self._title
+
+    def set_title(self, text: str) -> None:
+        self._title.set_text(text)
+
+    def layer(self, name: str, *artists) -> None:
+        """Put artists into the cached layer ``name`` (created, above the others, on first use).
+
+        A layer is drawn over the background and kept as a picture, so updates that do not
+        change it cost nothing for it; call ``redraw_layer(name)`` when its artists change.
+        """
+        members = self._layers.setdefault(name, [])
+        for artist in artists:
+            artist.set_animated(True)  # so the background leaves it out
+            members.append(artist)
+        self.redraw_layer(name)
+
+    def replace_layer(self, name: str, artists) -> None:
+        """Remove the layer's artists from the figure and put ``artists`` in their place."""
+        for artist in self._layers.get(name, []):
+            artist.remove()
+        self._layers[name] = []
+        self.layer(name, *artists)
+
+    def redraw_layer(self, name: str) -> None:
+        """The layer ``name`` changed: draw it, and every layer above it, at the next render."""
+        names = list(self._layers)
+        for above in names[names.index(name) :]:
+            self._layer_cache.pop(above, None)
+
     def redraw_background(self) -> None:
-        """Call after changing anything that is not a moving artist."""
+        """Call after changing anything that is neither moving nor in a layer."""
         self._background = None
+        self._layer_cache.clear()
+
+    def use_background(self, key) -> None:
+        """Switch to the static picture kept for ``key`` (drawn at the next render the first
+        time): for explorers whose static parts take a few states (one per function shown)."""
+        if self._background is not None:
+            self._backgrounds[self._background_key] = self._background
+        self._background_key = key
+        self._background = self._backgrounds.get(key)
+        self._layer_cache.clear()
 
     def redraw_panel(self, ax) -> None:
         """Redraw one panel (axes, ticks and labels) into the cached background.
@@ -293,6 +354,8 @@ class Explorer:
         pixels[rows, columns] = 255
         ax.draw(renderer)
         self._background = self.canvas.copy_from_bbox(self.figure.bbox)
+        self._backgrounds[self._background_key] = self._background
+        self._layer_cache.clear()
 
     def on_structure(self, control, redraw) -> None:
         """When ``control`` changes, call ``redraw()`` (which changes static parts, say another
@@ -318,27 +381,42 @@ class Explorer:
             self.image.value = png
 
     def render(self) -> bytes:
-        """The static background (drawn once), the moving artists on top, as PNG."""
+        """The cached levels (background, then each layer), the moving artists on top, as PNG."""
         if self._background is None:
-            self.canvas.draw()  # draws everything except the moving artists
+            self.canvas.draw()  # draws everything that is neither moving nor in a layer
             self._background = self.canvas.copy_from_bbox(self.figure.bbox)
-        else:
-            self.canvas.restore_region(self._background)
-        for artist in self._moving:
+            self._backgrounds[self._background_key] = self._background
+            self._layer_cache.clear()
+        # Restore the highest level still cached, then draw (and cache) the levels above it.
+        names = list(self._layers)
+        valid = 0
+        while valid < len(names) and names[valid] in self._layer_cache:
+            valid += 1
+        self.canvas.restore_region(
+            self._layer_cache[names[valid - 1]] if valid else self._background
+        )
+        for name in names[valid:]:
+            self._draw_artists(self._layers[name])
+            self._layer_cache[name] = self.canvas.copy_from_bbox(self.figure.bbox)
+        self._draw_artists(self._moving)
+        return encode_png(np.asarray(self.canvas.buffer_rgba()))
+
+    def _draw_artists(self, artists) -> None:
+        for artist in artists:
             if artist.get_visible():
                 (artist.axes or self.figure).draw_artist(artist)
-        return encode_png(np.asarray(self.canvas.buffer_rgba()))
 
     def render_full(self) -> bytes:
         """The whole figure drawn from scratch (what a naive explorer does on every change)."""
-        for artist in self._moving:
+        cached = [a for members in self._layers.values() for a in members] + self._moving
+        for artist in cached:
             artist.set_animated(False)
         try:
             buffer = io.BytesIO()
             self.figure.savefig(buffer, format="png", dpi=self.dpi)
             return buffer.getvalue()
         finally:
-            for artist in self._moving:
+            for artist in cached:
                 artist.set_animated(True)
 
     def _message_png(self, message: str, details: str) -> bytes:
@@ -364,8 +442,8 @@ class Explorer:
     @property
     def title(self) -> str:
         """The text of the figure's title line (what the student reads above the plots)."""
-        if self.figure._suptitle is not None:
-            return self.figure._suptitle.get_text()
+        if self._title is not None:
+            return self._title.get_text()
         return self.figure.axes[0].get_title() if self.figure.axes else ""
 
     def _repr_mimebundle_(self, **kwargs):

@@ -1,69 +1,191 @@
-r"""How noisy a mini-batch gradient is, what that noise does to SGD, and what a batch costs.
+r"""Mini-batches: cutting the data into batches, the gradient of one batch, and how noisy it is.
 
-Notebooks 03 and 04 compare these closed forms with measurements:
+Vocabulary, as the course uses it:
 
-* ``gradient_noise``: the covariance Σ(θ) of the per-sample gradients ∇ℓᵢ(θ) around the full
-  gradient ∇L(θ), and its trace σ² = (1/n) Σᵢ ‖∇ℓᵢ(θ) − ∇L(θ)‖²;
-* ``minibatch_variance`` and ``measure_minibatch_variance``: E‖ĝ_B − ∇L‖² for a batch of B
-  samples drawn without replacement, in theory, (σ²/B)·(n − B)/(n − 1), and measured;
-* ``noise_ball``: where SGD with a constant η ends up, for small η: a cloud around the minimum
-  whose covariance C solves HC + CH = η Σ(θ*)/B·(n − B)/(n − 1), with excess loss ½ tr(HC);
-* ``samples_per_second`` and ``saved_activation_bytes``: a PyTorch model's training throughput
-  and the memory autograd keeps per batch, measured on this machine.
+* **batch size** B: how many samples one gradient estimate uses;
+* **iteration**: one update of the parameters, made from one batch;
+* **epoch**: one pass over all n samples, i.e. ⌈n / B⌉ iterations (⌊n / B⌋ with ``drop_last``).
 
-torch is imported inside the two torch functions only, so the numpy parts load fast.
+What lives here:
+
+* ``MiniBatches``: n samples cut into batches, reshuffled every epoch (PyTorch's DataLoader);
+* ``MinibatchGradient``: the gradient of one batch per step, as ``helpers.run(gradient=...)``
+  takes it (B = n is gradient descent, B = 1 stochastic gradient descent);
+* ``gradient_noise`` and ``measure_minibatch_variance``: the scatter of per-sample gradients
+  around the full gradient, and E‖ĝ_B − ∇L‖² measured (``helpers.theory`` has the closed forms);
+* ``sample_order``, ``sgd_one_sample``, ``sgd_minibatch``: SGD on the regression loss in fast
+  loops for the explorers of notebooks 03 and 04, each tested equal to ``helpers.run``.
 """
 
 from __future__ import annotations
 
-import gc
-import statistics
-import time
-from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+import math
+from collections.abc import Iterator, Sequence
+from typing import TYPE_CHECKING, NamedTuple
 
 import numpy as np
 
-from .data import MiniBatches
-from .objectives import LinearRegression
+if TYPE_CHECKING:  # objectives imports data; only the type is needed here
+    from .objectives import LinearRegression
 
 __all__ = [
+    "Batch",
+    "MiniBatches",
+    "MinibatchGradient",
+    "check_batch_size",
     "gradient_noise",
-    "minibatch_variance",
     "measure_minibatch_variance",
-    "noise_ball",
-    "noise_ball_gap",
-    "samples_per_second",
-    "saved_activation_bytes",
-    "garbage_collection_paused",
-    "mlp",
+    "sample_order",
+    "sgd_one_sample",
+    "sgd_minibatch",
 ]
 
+BOUND = 1e6  # as helpers.run: a run whose |θ| passes this has diverged
 
-def _check_batch_size(batch_size, n):
+
+class MinibatchGradient:
+    r"""The mini-batch gradient ĝ_t = (1/B) Σ_{i ∈ batch t} ∇ℓ_i(θ), as ``run(gradient=...)`` wants.
+
+    Batches are drawn without replacement, epoch by epoch, exactly as :class:`MiniBatches`
+    defines them: step t uses batch ((t − 1) mod k) of epoch ⌊(t − 1)/k⌋ + 1, where k is the
+    number of iterations per epoch. ``B = n`` gives the full gradient (batch gradient descent),
+    ``B = 1`` plain stochastic gradient descent.
+
+    With ``runs`` > 1 (and θ of shape (runs, 2)), every run draws its own batches: run r uses
+    seed (seed, r), so many independent SGD runs advance in one vectorised call.
+    """
+
+    def __init__(
+        self,
+        loss: LinearRegression,
+        batch_size: int,
+        *,
+        seed: int = 0,
+        runs: int = 1,
+        drop_last: bool = False,
+        shuffle: bool = True,
+    ):
+        self.loss = loss
+        self.runs = runs
+        self.samplers = [
+            MiniBatches(
+                loss.n,
+                batch_size,
+                shuffle=shuffle,
+                drop_last=drop_last,
+                seed=(seed, r) if runs > 1 else seed,
+            )
+            for r in range(runs)
+        ]
+        self.batch_size = batch_size
+        self.iterations_per_epoch = self.samplers[0].iterations_per_epoch
+        self._epoch, self._batches = None, None
+
+    def epoch_of(self, t: int) -> int:
+        """The (1-based) epoch that step t belongs to."""
+        return (t - 1) // self.iterations_per_epoch + 1
+
+    def index(self, t: int) -> np.ndarray:
+        """The samples of step t's batch: shape (B,), or (runs, B) for several runs."""
+        epoch = self.epoch_of(t)
+        if epoch != self._epoch:  # draw each epoch's order once
+            self._batches = [sampler.epoch(epoch) for sampler in self.samplers]
+            self._epoch = epoch
+        i = (t - 1) % self.iterations_per_epoch
+        if self.runs == 1:
+            return self._batches[0][i]
+        return np.stack([batches[i] for batches in self._batches])
+
+    def __call__(self, theta, t: int) -> np.ndarray:
+        return self.loss.batch_grad(theta, self.index(t))
+
+
+# -- cutting the data into batches ------------------------------------------------------------
+class Batch(NamedTuple):
+    epoch: int  # 1 for the first pass over the data
+    iteration: int  # counts updates since the start, 1 for the first
+    index: np.ndarray  # which samples are in this batch
+
+
+class MiniBatches:
+    """Split n samples into batches of ``batch_size``, reshuffled every epoch.
+
+    >>> batches = MiniBatches(n=10, batch_size=4, seed=0)
+    >>> batches.iterations_per_epoch
+    3
+    >>> [len(b.index) for b in batches.take(epochs=1)]
+    [4, 4, 2]
+
+    The order of epoch k depends only on (seed, k), so runs are reproducible and two runs with
+    the same seed see the same batches. With ``drop_last=True`` a short final batch is skipped,
+    as PyTorch's ``DataLoader(drop_last=True)`` does.
+    """
+
+    def __init__(
+        self,
+        n: int,
+        batch_size: int,
+        *,
+        shuffle: bool = True,
+        drop_last: bool = False,
+        seed: int = 0,
+    ):
+        if not (isinstance(n, int | np.integer) and n >= 1):
+            raise ValueError(f"n={n} is outside its valid range: an integer in [1, inf)")
+        if not (isinstance(batch_size, int | np.integer) and 1 <= batch_size <= n):
+            raise ValueError(
+                f"batch_size={batch_size} is outside its valid range: an integer in [1, {n}]"
+            )
+        self.n, self.batch_size = int(n), int(batch_size)
+        self.shuffle, self.drop_last, self.seed = shuffle, drop_last, seed
+
+    @property
+    def iterations_per_epoch(self) -> int:
+        if self.drop_last:
+            return self.n // self.batch_size
+        return math.ceil(self.n / self.batch_size)
+
+    def order(self, epoch: int) -> np.ndarray:
+        """The sample order of one epoch (1-based)."""
+        if not self.shuffle:
+            return np.arange(self.n)
+        return np.random.default_rng([self.seed, epoch]).permutation(self.n)
+
+    def epoch(self, epoch: int) -> list[np.ndarray]:
+        """The index arrays of one epoch's batches, in order."""
+        order = self.order(epoch)
+        stops = range(self.batch_size, self.n + self.batch_size, self.batch_size)
+        batches = [order[stop - self.batch_size : stop] for stop in stops]
+        return batches[: self.iterations_per_epoch]
+
+    def take(self, epochs: int) -> Iterator[Batch]:
+        """Every batch of the first ``epochs`` epochs, numbered."""
+        iteration = 0
+        for k in range(1, epochs + 1):
+            for index in self.epoch(k):
+                iteration += 1
+                yield Batch(k, iteration, index)
+
+    def __repr__(self):
+        return (
+            f"MiniBatches(n={self.n}, batch_size={self.batch_size}, shuffle={self.shuffle}, "
+            f"drop_last={self.drop_last}, seed={self.seed})"
+        )
+
+
+# -- how noisy a batch gradient is ------------------------------------------------------------
+def check_batch_size(batch_size, n):
     if not (isinstance(batch_size, int | np.integer) and 1 <= batch_size <= n):
         raise ValueError(
             f"batch_size={batch_size} is outside its valid range: an integer in [1, {n}]"
         )
 
 
-# -- the noise of one sample, and of a batch --------------------------------------------------
 def gradient_noise(loss: LinearRegression, theta) -> np.ndarray:
     r"""Σ(θ) = (1/n) Σᵢ (∇ℓᵢ − ∇L)(∇ℓᵢ − ∇L)ᵀ: how the n per-sample gradients scatter around
     their mean, the full gradient ∇L(θ). Shape (2, 2); its trace is σ²."""
     deviations = loss.sample_grads(theta) - loss.grad(theta)  # shape (n, 2)
     return deviations.T @ deviations / loss.n
-
-
-def minibatch_variance(sigma2: float, n: int, batch_size) -> np.ndarray:
-    r"""E‖ĝ_B − ∇L‖² = (σ²/B)·(n − B)/(n − 1) for B samples drawn without replacement.
-
-    σ²/B is what B independent draws would give; the finite-population factor (n − B)/(n − 1)
-    says that a batch without repeats is a little better, and that B = n (the whole data set,
-    every time) has no noise at all. ``batch_size`` may be an array.
-    """
-    b = np.asarray(batch_size, dtype=float)
-    return sigma2 / b * (n - b) / (n - 1)
 
 
 def measure_minibatch_variance(
@@ -79,7 +201,7 @@ def measure_minibatch_variance(
     full = per_sample.mean(axis=0)
     measured = {}
     for batch_size in batch_sizes:
-        _check_batch_size(batch_size, loss.n)
+        check_batch_size(batch_size, loss.n)
         sampler = MiniBatches(loss.n, batch_size, drop_last=True, seed=seed)
         epochs = -(-batches // sampler.iterations_per_epoch)  # enough epochs for `batches`
         index = np.concatenate([np.stack(sampler.epoch(e)) for e in range(1, epochs + 1)])
@@ -88,152 +210,88 @@ def measure_minibatch_variance(
     return measured
 
 
-# -- what the noise does to SGD ----------------------------------------------------------------
-def noise_ball(loss: LinearRegression, lr: float, batch_size: int = 1) -> np.ndarray:
-    r"""The covariance C of SGD's iterates around the minimum θ* at a small constant η.
+# -- fast SGD on the regression loss (what the explorers of 03 and 04 draw) -------------------
 
-    Near θ* one step is e ← e − η(He + ξ), with e = θ − θ* and ξ the batch's gradient noise
-    (covariance Σ_B = Σ(θ*)/B·(n − B)/(n − 1)). In the stationary state E[eeᵀ] = C stays put:
-    C = (I − ηH) C (I − ηH) + η² Σ_B, and dropping the η² term on the left (small η) leaves
-    the Lyapunov equation HC + CH = η Σ_B, solved here. C grows in proportion to η/B.
+
+def sample_order(gradient: MinibatchGradient, steps: int) -> np.ndarray:
+    """Which sample each run uses at steps 1 … ``steps`` when B = 1: shape (steps, runs).
+
+    The same shuffles ``gradient.index(t)`` draws (each epoch a fresh permutation per run), made
+    in one go instead of step by step.
     """
-    _check_batch_size(batch_size, loss.n)
-    correction = (loss.n - batch_size) / (loss.n - 1)
-    sigma_b = gradient_noise(loss, loss.minima[0]) * correction / batch_size
-    H, identity = loss.hessian, np.eye(2)
-    lyapunov = np.kron(H, identity) + np.kron(identity, H)  # C ↦ HC + CH on C's 4 entries
-    return np.linalg.solve(lyapunov, lr * sigma_b.ravel()).reshape(2, 2)
+    if gradient.batch_size != 1:
+        raise ValueError(f"batch_size={gradient.batch_size}: sample_order is for B = 1")
+    n = gradient.loss.n
+    epochs = -(-steps // n)
+    orders = [
+        np.stack([sampler.order(e) for sampler in gradient.samplers], axis=1)  # (n, runs)
+        for e in range(1, epochs + 1)
+    ]
+    return np.concatenate(orders)[:steps]
 
 
-def noise_ball_gap(loss: LinearRegression, lr: float, batch_size: int = 1) -> float:
-    r"""The excess loss E[L(θ)] − L(θ*) = ½ tr(HC) inside the noise ball.
+def sgd_one_sample(x: np.ndarray, y: np.ndarray, lrs: np.ndarray, x0) -> np.ndarray:
+    r"""SGD with one sample per step on many runs at once: θ's path, shape (steps + 1, runs, 2).
 
-    Taking the trace of HC + CH = ηΣ_B gives tr(HC) = η tr(Σ_B)/2, so the excess loss is
-    η·tr Σ_B/4: proportional to η, and to the gradient noise at the minimum.
+    ``x[t − 1]`` and ``y[t − 1]`` (shape (steps, runs)) are the sample each run uses at step t,
+    ``loss.x[order]`` and ``loss.y[order]`` for an ``order`` from ``sample_order``; ηₜ is
+    ``lrs[t − 1]``. Each step is
+
+    .. math:: r = w x + b - y, \qquad (w, b) \leftarrow (w, b) - \eta_t \cdot 2 r\, (x, 1)
+
+    which is ``run(SGD(lr), loss, x0, steps, gradient=MinibatchGradient(loss, 1, ...))`` without
+    the bookkeeping. A run that diverges is NaN from the step it leaves |θ| ≤ 10⁶ on.
     """
-    return float(0.5 * np.trace(loss.hessian @ noise_ball(loss, lr, batch_size)))
+    steps, runs = x.shape
+    two_lr = (2 * np.asarray(lrs, dtype=float)).tolist()  # plain floats: faster in the loop
+    w_path, b_path = np.empty((steps + 1, runs)), np.empty((steps + 1, runs))
+    w_path[0], b_path[0] = np.broadcast_to(np.asarray(x0, dtype=float), (runs, 2)).T
+    w, b = w_path[0], b_path[0]
+    with np.errstate(all="ignore"):  # a diverging run overflows; it is flagged below
+        for t in range(steps):
+            step = w * x[t]  # step = 2ηₜ·r, built in place: each numpy call costs a microsecond
+            step += b
+            step -= y[t]
+            step *= two_lr[t]
+            w = np.subtract(w, step * x[t], out=w_path[t + 1])
+            b = np.subtract(b, step, out=b_path[t + 1])
+        bad = ~(np.maximum(np.abs(w_path), np.abs(b_path)) <= BOUND)  # NaN fails "≤": bad too
+    path = np.stack([w_path, b_path], axis=-1)
+    if bad.any():
+        path[np.logical_or.accumulate(bad, axis=0)] = np.nan  # from the first bad step on
+    return path
 
 
-# -- what a batch costs (PyTorch, measured) ----------------------------------------------------
-@contextmanager
-def garbage_collection_paused() -> Iterator[None]:
-    """Pause Python's cyclic garbage collector inside a timed block, as ``timeit`` does.
+def sgd_minibatch(loss: LinearRegression, batch_size: int, lr: float, epochs: int, seed=0, x0=None):
+    r"""One SGD run with batches of ``batch_size`` for ``epochs`` epochs, as ``helpers.run``
+    with ``MinibatchGradient(loss, batch_size, seed=seed)`` would make it.
 
-    In a notebook kernel that holds many objects (figures, widgets), one full collection can
-    take a tenth of a second, and it lands in whichever step or epoch happens to be timed.
-    Memory is still freed as usual when objects go out of use; only the search for reference
-    cycles waits until the block ends.
+    The batch gradient of the squared error only needs four averages over the batch:
+
+    .. math:: \hat g = 2\,\big(\overline{x^2} w + \bar x b - \overline{xy},\;
+              \bar x w + b - \bar y\big)
+
+    so each epoch's batch averages are computed at once with numpy, and the steps are a loop
+    over plain Python numbers (far faster than numpy for two numbers). Returns θ's path, shape
+    (updates + 1, 2); after a divergence the rest is NaN.
     """
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
-
-
-def mlp(features: int = 32, hidden: int = 256):
-    """A small multilayer perceptron: features → hidden → hidden → 1, with ReLUs."""
-    from torch import nn
-
-    return nn.Sequential(
-        nn.Linear(features, hidden),
-        nn.ReLU(),
-        nn.Linear(hidden, hidden),
-        nn.ReLU(),
-        nn.Linear(hidden, 1),
-    )
-
-
-def samples_per_second(
-    make_model: Callable,
-    features: int,
-    batch_sizes: Sequence[int],
-    *,
-    repeats: int = 5,
-    seconds_per_repeat: float = 0.005,
-    threads: int = 1,
-    seed: int = 0,
-) -> dict[int, float]:
-    """Training throughput at each batch size: B / (time of one training step), in samples/s.
-
-    One training step is what every training loop does per batch: zero the gradients, forward,
-    MSE loss, backward, ``torch.optim.SGD`` step. A timing runs enough steps to last about
-    ``seconds_per_repeat`` (one step is too short for the clock). The batch sizes take turns,
-    ``repeats`` rounds of one timing each, and each keeps its median: a moment when the machine
-    was busy with something else then spoils one timing of a few batch sizes, not all timings of
-    one. torch uses ``threads`` threads while timing (the previous setting is restored
-    afterwards), so numbers from different machines compare like for like, and the garbage
-    collector is paused.
-    """
-    import torch
-
-    generator = torch.Generator().manual_seed(seed)
-    previous = torch.get_num_threads()
-    torch.set_num_threads(threads)
-    try:
-        steps, calls, times = {}, {}, {}
-        for batch_size in batch_sizes:
-            torch.manual_seed(seed)
-            x = torch.rand(batch_size, features, generator=generator)
-            y = torch.rand(batch_size, 1, generator=generator)
-            steps[batch_size] = step = _training_step(make_model(), x, y)
-            calls[batch_size] = max(1, round(seconds_per_repeat / _time_of(step, 2)))  # warm-up
-            times[batch_size] = []
-        with garbage_collection_paused():
-            for _ in range(repeats):
-                for batch_size, step in steps.items():
-                    times[batch_size].append(_time_of(step, calls[batch_size]))
-        return {int(b): b / statistics.median(t) for b, t in times.items()}
-    finally:
-        torch.set_num_threads(previous)
-
-
-def _training_step(model, x, y) -> Callable[[], None]:
-    """One training step on the batch (x, y): zero the gradients, forward, MSE, backward, SGD."""
-    import torch
-
-    optimizer = torch.optim.SGD(model.parameters(), lr=1e-3)
-
-    def step():
-        optimizer.zero_grad()
-        torch.nn.functional.mse_loss(model(x), y).backward()
-        optimizer.step()
-
-    return step
-
-
-def _time_of(step: Callable[[], None], calls: int) -> float:
-    """Seconds per call of ``step``, from ``calls`` calls in a row, in CPU time of this thread:
-    on an idle machine the same as the wall clock, and on a busy one it does not count the
-    moments when other programs had the CPU (torch runs on this thread when it has one)."""
-    start = time.thread_time()
-    for _ in range(calls):
-        step()
-    return (time.thread_time() - start) / calls
-
-
-def saved_activation_bytes(model, sample_shape: int | tuple[int, ...], batch_size: int) -> int:
-    """Bytes of the tensors autograd keeps from a forward pass for the backward pass, apart
-    from the weights: the activations (the input batch and the layers' outputs), each counted
-    once. Found with ``torch.autograd.graph.saved_tensors_hooks``.
-
-    ``sample_shape`` is one sample's shape: 32 for 32 features, (3, 224, 224) for an RGB image.
-    The weights are kept too, but they do not grow with the batch; the activations do.
-    """
-    import torch
-
-    shape = (sample_shape,) if isinstance(sample_shape, int) else tuple(sample_shape)
-    weights = {p.untyped_storage().data_ptr() for p in model.parameters()}
-    saved = {}
-
-    def keep(tensor):
-        storage = tensor.untyped_storage()
-        if storage.data_ptr() not in weights:
-            saved[storage.data_ptr()] = storage.nbytes()
-        return tensor
-
-    with torch.autograd.graph.saved_tensors_hooks(keep, lambda tensor: tensor):
-        model(torch.zeros(batch_size, *shape)).sum()
-    return int(sum(saved.values()))
+    sampler = MinibatchGradient(loss, batch_size, seed=seed).samplers[0]
+    starts = np.arange(0, loss.n, batch_size)  # where each batch of an epoch starts
+    sizes = np.diff(np.append(starts, loss.n))  # the last batch may be shorter
+    averages = []  # per epoch: the batch averages of x², x, xy and y, shape (4, batches)
+    for epoch in range(1, epochs + 1):
+        order = sampler.order(epoch)
+        x, y = loss.x[order], loss.y[order]
+        averages.append(np.add.reduceat(np.stack([x * x, x, x * y, y]), starts, axis=1) / sizes)
+    mxx, mx, mxy, my = np.concatenate(averages, axis=1).tolist()
+    w, b = (0.0, 0.0) if x0 is None else (float(x0[0]), float(x0[1]))
+    path = [(w, b)]
+    for t in range(len(mxx)):
+        grad_w = 2 * (mxx[t] * w + mx[t] * b - mxy[t])
+        grad_b = 2 * (mx[t] * w + b - my[t])
+        w, b = w - lr * grad_w, b - lr * grad_b
+        if not (abs(w) <= BOUND and abs(b) <= BOUND):  # also catches inf and NaN
+            path += [(math.nan, math.nan)] * (len(mxx) - t)
+            break
+        path.append((w, b))
+    return np.array(path)

@@ -25,6 +25,8 @@ __all__ = [
     "Rastrigin",
     "LinearRegression",
     "default_objectives",
+    "line_loss",
+    "badly_scaled",
 ]
 
 
@@ -333,3 +335,25 @@ def default_objectives() -> dict[str, Objective]:
         "Rastrigin": Rastrigin(),
         "linear regression": LinearRegression(data.x, data.y),
     }
+
+
+# -- the loss of a line through the origin (notebook 01) ----------------------------------------
+def line_loss(w, x, y) -> np.ndarray:
+    r"""The mean squared error of the line through the origin ŷ = w·x:
+
+    .. math:: L(w) = \frac1n \sum_{i=1}^n (w x_i - y_i)^2
+
+    ``w`` may be a number or an array of slopes (one loss each).
+    """
+    w = np.asarray(w, dtype=float)
+    return np.mean((w[..., None] * np.asarray(x) - np.asarray(y)) ** 2, axis=-1)
+
+
+# -- the badly scaled bowl of notebook 06 ------------------------------------------------------
+def badly_scaled(center=(0.0, 0.0)) -> Quadratic:
+    r"""f(θ) = ½(θ₁² + 100 θ₂²) (shifted to ``center``): curvature 1 along θ₁, 100 along θ₂,
+    both along the axes, so a separate step size per coordinate could fix it exactly."""
+    quadratic = Quadratic(condition_number=100, angle=0, L=100, center=center)
+    shift = "" if not np.any(center) else " (shifted)"
+    quadratic.name = r"$f = \frac{1}{2}(\theta_1^2 + 100\,\theta_2^2)$" + shift
+    return quadratic

@@ -1,4 +1,4 @@
-"""Run an optimizer on an objective and keep everything the figures need."""
+"""Run an optimizer on an objective, keep everything the figures need, and measure the run."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from typing import NamedTuple
 
 import numpy as np
 
-__all__ = ["RunResult", "run"]
+__all__ = ["RunResult", "run", "measured_rate"]
 
 
 @dataclass
@@ -66,7 +66,7 @@ def run(
     reported as a numpy warning: ``diverged_at`` says it instead.
 
     ``gradient(x, t)``, if given, replaces ``objective.grad(x)`` at step t = 1, 2, …: a
-    mini-batch estimate, for example (``helpers.stochastic.MinibatchGradient``); the recorded
+    mini-batch estimate, for example (``helpers.minibatch.MinibatchGradient``); the recorded
     losses stay the full objective's. ``lr_schedule(t)``, if given, is the learning rate of
     step t (``helpers.schedules``): the same as giving the optimizer ``lr=lr_schedule``.
 
@@ -119,3 +119,21 @@ def _stack_states(states: list[NamedTuple], gone: np.ndarray) -> NamedTuple:
             stacked[gone] = np.nan  # gone indexes the leading (step, *runs) axes
             fields[name] = stacked
     return type(states[0])(**fields)
+
+
+# -- measuring a run --------------------------------------------------------------------------
+def measured_rate(distances, window: int = 40, floor: float = 1e-11) -> float:
+    r"""The per-step contraction of a run, measured over its last ``window`` steps.
+
+    A run with complex roots spirals, so its distance to the minimum wobbles from step to step;
+    comparing the largest distances of two stretches of ``window`` steps, ``window`` steps apart,
+    measures the envelope, which shrinks by exactly the rate per step. Steps below ``floor``
+    times the start are left out (there the rounding of float64, not the method, decides).
+    """
+    d = np.asarray(distances, dtype=float)
+    d = d[np.isfinite(d) & (d > floor * d[0])]
+    window = min(window, d.size // 3)
+    if window < 2:
+        return float("nan")  # too few steps above the floor to measure anything
+    late, early = d[-window:].max(), d[-2 * window : -window].max()
+    return float((late / early) ** (1 / window))

@@ -1,4 +1,5 @@
-r"""Learning-rate schedules: η_t as a plain function of the step t = 1, 2, …
+r"""Learning-rate schedules, η_t as a plain function of the step t = 1, 2, …, and the
+learning-rate range test that picks the peak η for them.
 
 Each function takes the step (an int or an array of ints, 1 for the first update) and keyword
 parameters, and returns the learning rate to use for that step. ``schedule(name, **params)``
@@ -19,9 +20,17 @@ that the two give the same learning rate at every step.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from functools import partial
+from typing import TYPE_CHECKING, NamedTuple
 
 import numpy as np
+
+from .progress import progress as bar
+from .theory import ema
+
+if TYPE_CHECKING:  # torch is imported by the range test only, so schedules load fast
+    import torch
 
 __all__ = [
     "constant",
@@ -33,6 +42,9 @@ __all__ = [
     "one_cycle",
     "schedule",
     "SCHEDULES",
+    "RangeTest",
+    "smooth",
+    "lr_range_test",
 ]
 
 
@@ -159,3 +171,84 @@ def schedule(name: str, **params):
     function = SCHEDULES[name]
     function(np.arange(1, 3), **params)  # a wrong parameter name fails here, not mid-run
     return partial(function, **params)
+
+
+# -- the learning-rate range test (notebook 07) ------------------------------------------------
+class RangeTest(NamedTuple):
+    lrs: np.ndarray  # η at each step taken
+    losses: np.ndarray  # the mini-batch loss at that step, before its update
+    smoothed: np.ndarray  # the bias-corrected moving average of the losses
+    suggested: float  # η where the smoothed loss falls fastest (per unit of log η)
+    lr_at_min: float  # η where the smoothed loss is lowest
+
+
+def smooth(losses, beta: float = 0.9) -> np.ndarray:
+    r"""The bias-corrected exponential moving average s_k = a_k / (1 − β^k), k = 1, 2, …, of
+    a_k = β a_{k−1} + (1 − β) ℓ_k with a_0 = 0 (``helpers.theory.ema``): the mini-batch noise
+    would hide the trend otherwise, and without the correction the start would be pulled to 0."""
+    k = np.arange(1, len(losses) + 1)
+    return ema(losses, beta) / (1 - beta**k)
+
+
+def lr_range_test(
+    model: torch.nn.Module,
+    x: torch.Tensor,
+    y: torch.Tensor,
+    make_optimizer: Callable,
+    *,
+    lr_min: float = 1e-5,
+    lr_max: float = 10.0,
+    steps: int = 100,
+    batch_size: int = 32,
+    seed: int = 0,
+    stop_factor: float = 4.0,
+    progress: bool = True,
+) -> RangeTest:
+    r"""The learning-rate range test (Smith 2017; fastai's ``lr_find``), on a copy-free model
+    that it trains in place (pass a fresh one).
+
+    Step k = 0, 1, …, K − 1 uses η_k = η_min · (η_max/η_min)^{k/(K−1)}: η grows by the same
+    factor every step. The mini-batch losses are recorded (batches drawn without replacement,
+    from a ``torch.Generator`` seeded with ``seed``); the run stops early once the loss is not
+    finite or exceeds ``stop_factor`` × the lowest so far: η is then far too large.
+
+    The suggestion is the η where the smoothed loss falls fastest against log η (its most
+    negative slope), looked for before the smoothed loss's minimum: learning is quickest
+    there, and it lies safely below the η at which the loss blows up.
+    """
+    import torch
+    from torch.nn import functional as F
+
+    if not (0 < lr_min < lr_max and math.isfinite(lr_max)):
+        raise ValueError(f"lr_min={lr_min}, lr_max={lr_max}: need 0 < lr_min < lr_max < inf")
+    if not (isinstance(steps, int) and steps >= 3):
+        raise ValueError(f"steps={steps} is outside its valid range: an integer in [3, inf)")
+    lrs = lr_min * (lr_max / lr_min) ** (np.arange(steps) / (steps - 1))
+    optimizer = make_optimizer(model.parameters(), float(lrs[0]))
+    generator = torch.Generator().manual_seed(seed)
+    order = torch.empty(0, dtype=torch.long)
+    losses: list[float] = []
+    steps_range = bar(range(steps), desc="range test") if progress else range(steps)
+    for k in steps_range:
+        if len(order) < batch_size:  # a new epoch: a fresh shuffle of all samples
+            order = torch.randperm(len(x), generator=generator)
+        index, order = order[:batch_size], order[batch_size:]
+        for group in optimizer.param_groups:
+            group["lr"] = float(lrs[k])
+        optimizer.zero_grad()
+        loss = F.binary_cross_entropy_with_logits(model(x[index]), y[index])
+        loss.backward()
+        optimizer.step()
+        losses.append(loss.item())
+        if not math.isfinite(losses[-1]) or losses[-1] > stop_factor * min(losses):
+            break
+    if progress:
+        steps_range.close()
+    taken = lrs[: len(losses)]
+    smoothed = smooth(np.nan_to_num(losses, nan=np.inf, posinf=1e30))
+    lowest = int(np.argmin(smoothed))
+    slope = np.gradient(smoothed, np.log(taken)) if len(taken) > 1 else np.zeros(1)
+    steepest = int(np.argmin(slope[: lowest + 1]))
+    return RangeTest(
+        taken, np.array(losses), smoothed, float(taken[steepest]), float(taken[lowest])
+    )

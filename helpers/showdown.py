@@ -1,4 +1,4 @@
-r"""Choosing η fairly: log sweeps, tuning, races, and the learning-rate range test.
+r"""Choosing η fairly: log sweeps, tuning and races.
 
 Comparing optimizers is only fair when each one gets its own best learning rate under the same
 budget (Schmidt, Schneider & Hennig 2021). The protocol of notebook 08:
@@ -9,23 +9,20 @@ budget (Schmidt, Schneider & Hennig 2021). The protocol of notebook 08:
 * ``race``: every optimizer at its tuned η from the same start;
 * ``TORCH_OPTIMIZERS``: the same seven methods in ``torch.optim`` for the network.
 
-Notebook 07's ``lr_range_test`` (Smith 2017; fastai's ``lr_find``) tunes η for a network in
-one short run: η grows exponentially every step, and the loss curve says where learning is fastest.
+The learning-rate range test, which tunes η for a network in one short run, is in
+``helpers.schedules``.
 """
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable
 from typing import NamedTuple
 
 import numpy as np
 import torch
-from torch.nn import functional as F
 
 from .objectives import Objective
 from .optimizers import SGD, Adagrad, Adam, AdamW, RMSprop
-from .progress import progress as bar
 from .runner import RunResult, run
 
 __all__ = [
@@ -36,9 +33,6 @@ __all__ = [
     "forgiving_width",
     "race",
     "best_at",
-    "RangeTest",
-    "lr_range_test",
-    "smooth",
 ]
 
 # The seven contenders, each a function of η, with the settings the seed-003 article quotes
@@ -126,80 +120,3 @@ def best_at(s: Sweep, steps: int) -> int:
 
 
 # -- the learning-rate range test (notebook 07) ------------------------------------------------
-class RangeTest(NamedTuple):
-    lrs: np.ndarray  # η at each step taken
-    losses: np.ndarray  # the mini-batch loss at that step, before its update
-    smoothed: np.ndarray  # the bias-corrected moving average of the losses
-    suggested: float  # η where the smoothed loss falls fastest (per unit of log η)
-    lr_at_min: float  # η where the smoothed loss is lowest
-
-
-def smooth(losses, beta: float = 0.9) -> np.ndarray:
-    r"""The bias-corrected exponential moving average s_k = a_k / (1 − β^k),
-    a_k = β a_{k−1} + (1 − β) ℓ_k: the mini-batch noise would hide the trend otherwise."""
-    average, out = 0.0, []
-    for k, loss in enumerate(losses, start=1):
-        average = beta * average + (1 - beta) * loss
-        out.append(average / (1 - beta**k))
-    return np.array(out)
-
-
-def lr_range_test(
-    model: torch.nn.Module,
-    x: torch.Tensor,
-    y: torch.Tensor,
-    make_optimizer: Callable,
-    *,
-    lr_min: float = 1e-5,
-    lr_max: float = 10.0,
-    steps: int = 100,
-    batch_size: int = 32,
-    seed: int = 0,
-    stop_factor: float = 4.0,
-    progress: bool = True,
-) -> RangeTest:
-    r"""The learning-rate range test (Smith 2017; fastai's ``lr_find``), on a copy-free model
-    that it trains in place (pass a fresh one).
-
-    Step k = 0, 1, …, K − 1 uses η_k = η_min · (η_max/η_min)^{k/(K−1)}: η grows by the same
-    factor every step. The mini-batch losses are recorded (batches drawn without replacement,
-    from a ``torch.Generator`` seeded with ``seed``); the run stops early once the loss is not
-    finite or exceeds ``stop_factor`` × the lowest so far: η is then far too large.
-
-    The suggestion is the η where the smoothed loss falls fastest against log η (its most
-    negative slope), looked for before the smoothed loss's minimum: learning is quickest
-    there, and it lies safely below the η at which the loss blows up.
-    """
-    if not (0 < lr_min < lr_max and math.isfinite(lr_max)):
-        raise ValueError(f"lr_min={lr_min}, lr_max={lr_max}: need 0 < lr_min < lr_max < inf")
-    if not (isinstance(steps, int) and steps >= 3):
-        raise ValueError(f"steps={steps} is outside its valid range: an integer in [3, inf)")
-    lrs = lr_min * (lr_max / lr_min) ** (np.arange(steps) / (steps - 1))
-    optimizer = make_optimizer(model.parameters(), float(lrs[0]))
-    generator = torch.Generator().manual_seed(seed)
-    order = torch.empty(0, dtype=torch.long)
-    losses: list[float] = []
-    steps_range = bar(range(steps), desc="range test") if progress else range(steps)
-    for k in steps_range:
-        if len(order) < batch_size:  # a new epoch: a fresh shuffle of all samples
-            order = torch.randperm(len(x), generator=generator)
-        index, order = order[:batch_size], order[batch_size:]
-        for group in optimizer.param_groups:
-            group["lr"] = float(lrs[k])
-        optimizer.zero_grad()
-        loss = F.binary_cross_entropy_with_logits(model(x[index]), y[index])
-        loss.backward()
-        optimizer.step()
-        losses.append(loss.item())
-        if not math.isfinite(losses[-1]) or losses[-1] > stop_factor * min(losses):
-            break
-    if progress:
-        steps_range.close()
-    taken = lrs[: len(losses)]
-    smoothed = smooth(np.nan_to_num(losses, nan=np.inf, posinf=1e30))
-    lowest = int(np.argmin(smoothed))
-    slope = np.gradient(smoothed, np.log(taken)) if len(taken) > 1 else np.zeros(1)
-    steepest = int(np.argmin(slope[: lowest + 1]))
-    return RangeTest(
-        taken, np.array(losses), smoothed, float(taken[steepest]), float(taken[lowest])
-    )

@@ -7,16 +7,13 @@ from sliders import shows_a_picture, sweep
 
 from helpers import SGD, Adagrad, Adam, AdamW, RMSprop, run
 from helpers.explorers.adaptive import (
-    OPTIMIZER_NAMES,
-    QUANTITIES,
     AdaptiveInspector,
-    badly_scaled,
     bias_correction_explorer,
-    inspect,
-    make_optimizer,
     rmsprop_explorer,
     weight_decay_explorer,
 )
+from helpers.inspection import OPTIMIZER_NAMES, QUANTITIES, inspect, make_optimizer
+from helpers.objectives import badly_scaled
 
 
 def test_badly_scaled_has_curvatures_1_and_100_along_the_axes():

@@ -1,7 +1,8 @@
 import numpy as np
 import pytest
 
-from helpers.data import MiniBatches, linear_data
+from helpers.data import linear_data
+from helpers.minibatch import MiniBatches
 
 
 def test_seed000_data_are_the_articles_draws():

@@ -248,3 +248,14 @@ def test_updates_from_two_threads_never_overlap():
     for thread in threads:
         thread.join()
     assert overlaps and max(overlaps) == 1 and explorer.message == ""
+
+
+@pytest.mark.parametrize(
+    ("raw", "shown"),
+    [(0.49999999999998, 0.5), (0.10000000000000003, 0.1), (1e-8 * (1 + 1e-13), 1e-8), (3, 3)],
+)
+def test_tidy_rounds_a_log_sliders_stop_to_what_the_student_chose(raw, shown):
+    from helpers.engine import tidy
+
+    assert tidy(raw) == shown
+    assert tidy(0.123456789012) == 0.123456789  # ten significant digits, no more

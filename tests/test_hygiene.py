@@ -32,3 +32,46 @@ def test_ruff_is_clean_on_code_and_notebooks(args):
         [sys.executable, "-m", "ruff", *args, str(ROOT)], capture_output=True, text=True, cwd=ROOT
     )
     assert result.returncode == 0, result.stdout + result.stderr + "\nrun `make format`"
+
+
+# -- the layers of helpers: computation never imports figures or exercises ------------------------
+COMPUTATION = {
+    "data", "minibatch", "objectives", "optimizers", "runner", "theory", "schedules",
+    "showdown", "inspection", "networks", "hardware", "progress", "setup_check",
+}  # fmt: skip
+FIGURES = {"plots", "engine", "explorers"}
+
+
+def _helpers_imports(path):
+    """The first-level helpers modules that a file imports (relative imports resolved)."""
+    import ast
+
+    tree = ast.parse(path.read_text())
+    package = path.relative_to(ROOT).with_suffix("").parts[:-1]
+    found = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom) and node.level:
+            parts = list(package[: len(package) - node.level + 1]) + (
+                node.module.split(".") if node.module else []
+            )
+            if parts == ["helpers"]:
+                found |= {alias.name for alias in node.names}
+            elif len(parts) > 1:
+                found.add(parts[1])
+    return found
+
+
+def test_computation_never_imports_figures_or_exercises():
+    offenders = []
+    for path in sorted((ROOT / "helpers").rglob("*.py")):
+        top = path.relative_to(ROOT / "helpers").parts[0].removesuffix(".py")
+        if top in COMPUTATION:
+            bad = _helpers_imports(path) & (FIGURES | {"checks", "exercises"})
+            if bad:
+                offenders.append(f"{path.relative_to(ROOT)} imports {sorted(bad)}")
+    assert not offenders, offenders
+
+
+def test_static_figures_never_import_the_interactive_layer():
+    for path in sorted((ROOT / "helpers" / "plots").rglob("*.py")):
+        assert not _helpers_imports(path) & {"engine", "explorers"}, path

@@ -6,15 +6,13 @@ import pytest
 from sliders import sweep
 
 from helpers import Himmelblau, LinearRegression, Quadratic, Saddle
-from helpers.data import linear_data
+from helpers.data import house_prices, linear_data
 from helpers.explorers.landscape import (
     CurvatureExplorer,
     LandscapeExplorer,
     LineFitExplorer,
-    house_prices,
-    line_loss,
 )
-from helpers.objectives import default_objectives
+from helpers.objectives import default_objectives, line_loss
 from helpers.plots.landscape import (
     basins_figure,
     contour_and_surface,

@@ -8,18 +8,15 @@ from torch import nn
 
 from helpers import LinearRegression
 from helpers.data import linear_data
-from helpers.explorers.stochastic import sample_order, sgd_one_sample
+from helpers.hardware import mlp, samples_per_second, saved_activation_bytes
 from helpers.minibatch import (
+    MinibatchGradient,
     gradient_noise,
     measure_minibatch_variance,
-    minibatch_variance,
-    mlp,
-    noise_ball,
-    noise_ball_gap,
-    samples_per_second,
-    saved_activation_bytes,
+    sample_order,
+    sgd_one_sample,
 )
-from helpers.stochastic import MinibatchGradient
+from helpers.theory import minibatch_variance, noise_ball, noise_ball_gap
 
 
 @pytest.fixture(scope="module")

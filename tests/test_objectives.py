@@ -5,7 +5,13 @@ import pytest
 import torch
 
 from helpers.data import linear_data
-from helpers.objectives import LinearRegression, Quadratic, Rosenbrock, default_objectives
+from helpers.objectives import (
+    LinearRegression,
+    Parabola,
+    Quadratic,
+    Rosenbrock,
+    default_objectives,
+)
 
 OBJECTIVES = default_objectives() | {
     "rotated ill-conditioned quadratic": Quadratic(condition_number=50, angle=35, center=(1, -2)),
@@ -107,3 +113,11 @@ def test_rosenbrock_minimum_is_inside_its_plot_bounds(a):
     (mx, my), (sx, sy) = f.minima[0], f.x0
     assert lo_x < mx < hi_x and lo_y < my < hi_y
     assert lo_x < sx < hi_x and lo_y < sy < hi_y
+
+
+@pytest.mark.parametrize("a", [1.0, 0.5, 3.0])
+def test_parabola_L_is_its_second_derivative_by_autograd(a):
+    f = Parabola(a=a)
+    x = torch.tensor([0.7], dtype=torch.float64, requires_grad=True)
+    hessian = torch.autograd.functional.hessian(lambda z: f.value(z[None])[0], x)
+    assert f.L == pytest.approx(hessian.item()) and f.mu == f.L

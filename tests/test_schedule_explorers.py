@@ -1,7 +1,5 @@
 """ScheduleExplorer (notebook 07) driven from Python, and the learning-rate range test."""
 
-import time
-
 import numpy as np
 import pytest
 import torch
@@ -9,8 +7,7 @@ from sliders import sweep
 
 from helpers.explorers.schedules import SCHEDULE_PARAMETERS, ScheduleExplorer
 from helpers.networks import make_mlp, two_spirals
-from helpers.schedules import SCHEDULES
-from helpers.showdown import lr_range_test, smooth
+from helpers.schedules import SCHEDULES, lr_range_test, smooth
 
 
 @pytest.fixture(scope="module")
@@ -81,16 +78,6 @@ def test_fast_gradient_equals_the_minibatch_gradient(explorer):
             explorer.loss.batch_grad(theta, explorer.sampler.index(t)),
             rtol=1e-12,
         )
-
-
-def test_latency_median_under_50_ms():
-    e = ScheduleExplorer()
-    times = []
-    for lr in np.geomspace(0.01, 0.7, 31):
-        start = time.perf_counter()
-        e.lr.value = lr
-        times.append(time.perf_counter() - start)
-    assert np.median(times) < 0.1  # 50 ms target; generous against a busy test machine
 
 
 # -- the range test ------------------------------------------------------------------------

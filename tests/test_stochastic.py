@@ -3,7 +3,7 @@ import pytest
 
 from helpers import SGD, LinearRegression, run
 from helpers.data import linear_data
-from helpers.stochastic import MinibatchGradient
+from helpers.minibatch import MinibatchGradient
 
 
 @pytest.fixture(scope="module")

@@ -19,14 +19,17 @@ from helpers.explorers.stochastic import (
     FairComparison,
     GradientCloud,
     NoiseBall,
+)
+from helpers.minibatch import (
+    MinibatchGradient,
+    gradient_noise,
     sample_order,
     sgd_minibatch,
     sgd_one_sample,
 )
-from helpers.minibatch import gradient_noise, noise_ball
 from helpers.plots.stochastic import window_means
 from helpers.schedules import schedule
-from helpers.stochastic import MinibatchGradient
+from helpers.theory import noise_ball
 
 
 @pytest.fixture

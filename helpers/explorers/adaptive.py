@@ -1,6 +1,5 @@
 r"""Explorers for notebook 06 (adaptive methods: AdaGrad, RMSProp, Adam, AdamW, Adadelta).
 
-* ``badly_scaled``: the axis-aligned quadratic ½(θ₁² + 100 θ₂²) the notebook starts from;
 * ``rmsprop_explorer``: AdaGrad against RMSProp, with RMSProp's decay α as a slider;
 * ``bias_correction_explorer``: Adam with and without bias correction, β₁ and β₂ sliders;
 * ``weight_decay_explorer``: Adam with an L2 penalty against AdamW, the same λ for both;
@@ -9,8 +8,6 @@ r"""Explorers for notebook 06 (adaptive methods: AdaGrad, RMSProp, Adam, AdamW, 
 """
 
 from __future__ import annotations
-
-from typing import NamedTuple
 
 import ipywidgets as widgets
 import numpy as np
@@ -25,32 +22,18 @@ from ..engine import (
     status_text,
     tidy,
 )
-from ..objectives import Beale, Objective, Quadratic, Rosenbrock
-from ..optimizers import SGD, Adadelta, Adagrad, Adam, AdamW, RMSprop
-from ..plots import draw_contours
-from ..runner import RunResult, run
+from ..inspection import OPTIMIZER_NAMES, QUANTITIES, Inspection, inspect, make_optimizer
+from ..objectives import Beale, Objective, Rosenbrock, badly_scaled
+from ..optimizers import Adagrad, Adam, AdamW, RMSprop
+from ..plots import clear_contours, draw_contours
 from .contour import ContourExplorer
 
 __all__ = [
-    "badly_scaled",
     "rmsprop_explorer",
     "bias_correction_explorer",
     "weight_decay_explorer",
-    "OPTIMIZER_NAMES",
-    "make_optimizer",
-    "Inspection",
-    "inspect",
     "AdaptiveInspector",
 ]
-
-
-def badly_scaled(center=(0.0, 0.0)) -> Quadratic:
-    r"""f(θ) = ½(θ₁² + 100 θ₂²) (shifted to ``center``): curvature 1 along θ₁, 100 along θ₂,
-    both along the axes, so a separate step size per coordinate could fix it exactly."""
-    quadratic = Quadratic(condition_number=100, angle=0, L=100, center=center)
-    shift = "" if not np.any(center) else " (shifted)"
-    quadratic.name = r"$f = \frac{1}{2}(\theta_1^2 + 100\,\theta_2^2)$" + shift
-    return quadratic
 
 
 def rmsprop_explorer(lr: float = 0.05, alpha: float = 0.99, steps: int = 300) -> ContourExplorer:
@@ -107,91 +90,9 @@ def weight_decay_explorer(
 
 
 # -- the step-by-step inspector ----------------------------------------------------------------
-OPTIMIZER_NAMES = ("SGD", "momentum", "AdaGrad", "RMSProp", "Adam", "Adadelta")
 
 
-def make_optimizer(name, lr, beta1, beta2, eps, bias_correction=True):
-    """The optimizer ``name`` with the inspector's shared controls: β₁ is the momentum (SGD) or
-    Adam's β₁; β₂ is the decay of the squared-gradient average (RMSProp's α, Adam's β₂,
-    Adadelta's ρ)."""
-    if name == "SGD":
-        return SGD(lr=lr)
-    if name == "momentum":
-        return SGD(lr=lr, momentum=beta1)
-    if name == "AdaGrad":
-        return Adagrad(lr=lr, eps=eps)
-    if name == "RMSProp":
-        return RMSprop(lr=lr, alpha=beta2, eps=eps)
-    if name == "Adam":
-        return Adam(lr=lr, betas=(beta1, beta2), eps=eps, bias_correction=bias_correction)
-    if name == "Adadelta":
-        return Adadelta(lr=lr, rho=beta2, eps=eps)
-    raise ValueError(f"optimizer={name!r} is not one of {OPTIMIZER_NAMES}")
-
-
-QUANTITIES = ("g", "m", "m̂", "√v", "√v̂")
 LABELS = (r"$g$", r"$m$", r"$\hat m$", r"$\sqrt{v}$", r"$\sqrt{\hat v}$")
-
-
-class Inspection(NamedTuple):
-    """What the inspector draws, per step t (row t; row 0, before any step, is NaN).
-
-    ``quantities`` maps g, m, m̂, √v, √v̂ to arrays of shape (steps + 1, d), or None where the
-    optimizer has no such quantity; ``effective`` is the effective step per coordinate, the
-    factor that multiplies the direction (g, m or m̂); ``step`` is θ_t − θ_{t−1}.
-    """
-
-    result: RunResult
-    quantities: dict
-    effective: np.ndarray
-    step: np.ndarray
-
-
-def inspect(name, optimizer, objective: Objective, x0, steps: int) -> Inspection:
-    r"""Run ``optimizer`` and collect, for every step, what the inspector shows.
-
-    Effective step per coordinate: η for SGD and momentum, η/(√G_t + ε) for AdaGrad,
-    η/(√v_t + ε) for RMSProp, η/(√v̂_t + ε) for Adam, η √(E[Δθ²]_{t−1} + ε)/√(E[g²]_t + ε)
-    for Adadelta.
-    """
-    result = run(optimizer, objective, x0, steps)
-    states, path = result.states, result.path
-    nan = np.full_like(path, np.nan)
-    g = nan.copy()
-    with np.errstate(all="ignore"):  # rows after a divergence are NaN; that is expected
-        g[1:] = objective.grad(path[:-1])
-        lr, eps = optimizer.lr, getattr(optimizer, "eps", None)
-        quantities = dict.fromkeys(QUANTITIES)
-        quantities["g"] = g
-        if name == "momentum":
-            quantities["m"] = states.velocity
-        elif name == "Adam":
-            quantities.update({"m": states.m, "m̂": states.m_hat, "√v": np.sqrt(states.v)})
-            quantities["√v̂"] = np.sqrt(states.v_hat)
-        elif name == "AdaGrad":
-            quantities["√v"] = np.sqrt(states.sum_sq)
-        elif name in ("RMSProp", "Adadelta"):
-            quantities["√v"] = np.sqrt(states.square_avg)
-        if name in ("SGD", "momentum"):
-            effective = np.full_like(path, lr)
-        elif name == "Adam":
-            effective = lr / (np.sqrt(states.v_hat) + eps)
-        elif name == "Adadelta":
-            effective = nan.copy()
-            effective[1:] = (
-                lr * np.sqrt(states.delta_avg[:-1] + eps) / np.sqrt(states.square_avg[1:] + eps)
-            )
-        else:
-            effective = lr / (quantities["√v"] + eps)
-        effective[0] = np.nan
-        step = nan.copy()
-        step[1:] = np.diff(path, axis=0)
-    for key, value in quantities.items():
-        if value is not None:
-            value = np.array(value, dtype=float)
-            value[0] = np.nan  # the state before the first step is not shown
-            quantities[key] = value
-    return Inspection(result, quantities, effective, step)
 
 
 COORDINATE_COLORS = ("tab:blue", "tab:orange")
@@ -310,7 +211,7 @@ class AdaptiveInspector(Explorer):
             *self.eff_dots,
             self.eta_line,
             self.cursor,
-            self.figure.suptitle("", fontsize=12),
+            self.add_title(fontsize=12),
         )
         if self.picker:
             self.on_structure(self.picker, self._new_objective)
@@ -324,9 +225,7 @@ class AdaptiveInspector(Explorer):
         return self.objectives[self.picker.value if self.picker else "objective"]
 
     def _new_objective(self) -> None:
-        for artist in [*self.ax.collections, *self.ax.lines]:
-            if artist not in self._moving:
-                artist.remove()
+        clear_contours(self.ax, keep=self._moving)
         draw_contours(self.ax, self.objective, levels=14)
         self.ax.set_title(self.objective.name, fontsize=11)
         self.redraw_background()
@@ -399,7 +298,7 @@ class AdaptiveInspector(Explorer):
         else:
             verdict = f"diverged at step {k}" if gone else "press step ▸ or play"
         self.arrows.set_visible(live)
-        self.figure._suptitle.set_text(
+        self.set_title(
             f"{name}, step {shown} of {steps}: {verdict}\n"
             "left: grey = the plain GD step −ηg, red = the step taken Δθ"
         )

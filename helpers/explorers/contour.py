@@ -10,13 +10,13 @@ import numpy as np
 
 from ..engine import Explorer, StepControls, function_picker, status_text, tidy
 from ..objectives import Objective
-from ..plots import draw_contours
+from ..plots import clear_contours, draw_contours
 from ..runner import RunResult, run
 
 
 class Setup(NamedTuple):
     """What one labelled run needs beyond its optimizer: a stochastic gradient
-    (``helpers.stochastic.MinibatchGradient``) and/or a learning-rate schedule
+    (``helpers.minibatch.MinibatchGradient``) and/or a learning-rate schedule
     (``helpers.schedules.schedule``); both as ``helpers.run`` takes them."""
 
     optimizer: object
@@ -91,7 +91,7 @@ class ContourExplorer(Explorer):
             *self.curves.values(),
             self.start,
             self.status,
-            self.figure.suptitle(""),
+            self.add_title(),
         )
         if len(labels) > 1:
             self.loss_ax.legend(loc="upper right", fontsize=9)
@@ -127,8 +127,7 @@ class ContourExplorer(Explorer):
 
     def _draw_landscape(self, objective: Objective) -> None:
         ax = self.ax
-        for artist in [*ax.collections, *[t for t in ax.lines if t.get_label() == "_minimum"]]:
-            artist.remove()
+        clear_contours(ax)
         gap = draw_contours(ax, objective)
         ax.set_title(objective.name)
         self.loss_ax.set_ylim(1e-12 * max(gap.max(), 1e-300), gap.max() * 10)
@@ -201,4 +200,4 @@ class ContourExplorer(Explorer):
         count = shown if self.stepper else steps
         where = f"{count} step" + ("" if count == 1 else "s")
         where = f"after {where}" if self.stepper else where
-        self.figure._suptitle.set_text(f"{where} · " + " · ".join(verdicts))
+        self.set_title(f"{where} · " + " · ".join(verdicts))

@@ -81,13 +81,17 @@ class ConditioningExplorer(ContourExplorer):
             super()._on_change(change)
 
     def _draw_landscape(self, objective: Quadratic) -> None:
+        """The contours are an engine layer: a new κ or rotation redraws them alone, over the
+        cached axes, ticks and labels (which do not change), with the frame on top."""
         ax = self.ax
-        for artist in [*ax.collections, *[t for t in ax.lines if t.get_label() == "_minimum"]]:
-            artist.remove()
+        first = not hasattr(self, "rates")  # the first call, from ContourExplorer.__init__
+        if first:
+            self.layer("contours")
+            self.layer("frame", *ax.spines.values())
+        before = set(ax.get_children())
         gap = draw_contours(ax, objective, resolution=self.resolution)
-        for contours in ax.collections:
-            contours.set_zorder(1)  # under the paths, as the fast redraw below draws them
-        if not hasattr(self, "rates"):  # the first call, from ContourExplorer.__init__
+        self.replace_layer("contours", [a for a in ax.get_children() if a not in before])
+        if first:
             ax.set_aspect("equal")
             # The loss panel keeps these limits for every κ: its range barely depends on κ.
             self.loss_ax.set_ylim(1e-12 * gap.max(), gap.max() * 10)
@@ -96,14 +100,6 @@ class ConditioningExplorer(ContourExplorer):
             )
             self.moving(self.rates)
             ax.set_title(r"$f(\theta) = \frac{1}{2}\,\theta^\top A\,\theta$")
-        elif self._background is not None:
-            # Only the inside of the contour panel changed (its ticks and limits did not):
-            # paint the axes' white patch over the old contours and draw the new ones.
-            self.canvas.restore_region(self._background)
-            for artist in [ax.patch, *ax.collections, *ax.lines, *ax.spines.values()]:
-                if not artist.get_animated():
-                    ax.draw_artist(artist)
-            self._background = self.canvas.copy_from_bbox(self.figure.bbox)
 
     # -- every update ----------------------------------------------------------------------------
     def update(self) -> None:

@@ -13,7 +13,7 @@ import numpy as np
 from matplotlib import colormaps
 
 from ..engine import Explorer, condition_number_slider, function_picker
-from ..objectives import Objective, Quadratic
+from ..objectives import Objective, Quadratic, line_loss
 from ..optimizers import SGD
 from ..plots import draw_contours
 from ..plots.landscape import axis_labels, ellipse_points, grid_of
@@ -21,8 +21,6 @@ from ..runner import run
 from ..theory import gd_optimal
 
 __all__ = [
-    "house_prices",
-    "line_loss",
     "LineFitExplorer",
     "CurvatureExplorer",
     "LandscapeExplorer",
@@ -36,24 +34,6 @@ _BANDS = colormaps["viridis"].resampled(16)
 
 
 # -- from data to a loss -----------------------------------------------------------------------
-def house_prices(n: int = 15, seed: int = 3) -> tuple[np.ndarray, np.ndarray]:
-    """The seed-003 article's example, made up from a seed: n houses' area (m², 40–160) and
-    price (k€), about 3 k€ per m² plus noise of 40 k€ (rounded, as listings are)."""
-    rng = np.random.default_rng(seed)
-    area = rng.uniform(40, 160, n).round()
-    price = (3.0 * area + rng.normal(0, 40, n)).round()
-    return area, price
-
-
-def line_loss(w, x, y) -> np.ndarray:
-    r"""The mean squared error of the line through the origin ŷ = w·x:
-
-    .. math:: L(w) = \frac1n \sum_{i=1}^n (w x_i - y_i)^2
-
-    ``w`` may be a number or an array of slopes (one loss each).
-    """
-    w = np.asarray(w, dtype=float)
-    return np.mean((w[..., None] * np.asarray(x) - np.asarray(y)) ** 2, axis=-1)
 
 
 class LineFitExplorer(Explorer):
@@ -87,8 +67,7 @@ class LineFitExplorer(Explorer):
         loss_ax.set_title(r"$L(w) = \frac{1}{n}\sum_i (w x_i - y_i)^2$", fontsize=13)
         (self.drop,) = loss_ax.plot([], [], ":", color="tab:blue", lw=1.5)
         (self.point,) = loss_ax.plot([], [], "o", color="tab:blue", mec="black", ms=11)
-        self.moving(self.line, self.residuals, self.drop, self.point, self.figure.suptitle(""))
-        self.figure._suptitle.set_fontsize(13)
+        self.moving(self.line, self.residuals, self.drop, self.point, self.add_title(fontsize=13))
         self.refresh()
 
     def update(self) -> None:
@@ -103,7 +82,7 @@ class LineFitExplorer(Explorer):
         loss = float(line_loss(w, x, y))
         self.point.set_data([w], [loss])
         self.drop.set_data([w, w], [0, loss])
-        self.figure._suptitle.set_text(
+        self.set_title(
             f"w = {w:.2f} k€/m²:  L(w) = mean of the {x.size} squared residuals = {loss:,.0f} k€²"
         )
 
@@ -184,9 +163,8 @@ class CurvatureExplorer(Explorer):
             *self.labels,
             self.flat_curve,
             self.flat_label,
-            self.figure.suptitle(""),
+            self.add_title(fontsize=13),
         )
-        self.figure._suptitle.set_fontsize(13)
         self.objective = None
         self.result = None
         self.refresh()
@@ -223,7 +201,7 @@ class CurvatureExplorer(Explorer):
         self.flat_curve.set_data(self.s, 0.5 * mu * self.s**2)
         self.flat_label.set_text(f"flat: λ = {mu:.3g}")
         shrink = np.linalg.norm(self.result.path[-1]) / np.linalg.norm(x0)
-        self.figure._suptitle.set_text(
+        self.set_title(
             f"κ = λmax/λmin = {L:g}/{mu:.3g} = {kappa:.4g}, rotation {angle}°.  "
             f"Best-η GD: distance × {rate:.3f} per step, × {shrink:.2g} after {self.steps}"
         )
@@ -257,9 +235,7 @@ class LandscapeExplorer(Explorer):
         self.panels = {name: self._build(name, f) for name, f in self.objectives.items()}
         for panel in self.panels.values():  # the stars go on top of the red overlay
             self.moving(panel["overlay"], panel["stars"])
-        self.moving(self.figure.suptitle(""))
-        self.figure._suptitle.set_fontsize(13)
-        self._backgrounds: dict[str, object] = {}
+        self.add_title(fontsize=13)
         self._shown = None
         self.flat_fraction = float("nan")
         for name in self.objectives:  # draw every function's static picture once, up front
@@ -316,13 +292,11 @@ class LandscapeExplorer(Explorer):
     def _show(self, name: str) -> None:
         """Swap the visible pair of axes, and the cached static picture with it."""
         if self._shown is not None:
-            self._backgrounds[self._shown] = self._background
             for artist in self._artists(self._shown):
                 artist.set_visible(False)
         for artist in self._artists(name):
             artist.set_visible(True)
-        # the engine draws the static parts again when its cached picture is None
-        self._background = self._backgrounds.get(name)
+        self.use_background(name)
         self._shown = name
 
     def update(self) -> None:
@@ -335,7 +309,7 @@ class LandscapeExplorer(Explorer):
         colours[flat] = (220, 20, 20, 140)
         panel["overlay"].set_data(colours)
         self.flat_fraction = float(flat.mean())
-        self.figure._suptitle.set_text(
+        self.set_title(
             f"{name}: ‖∇f‖ < {tau:.0e} × max on {100 * self.flat_fraction:.3g}% of the square "
             f"(max ‖∇f‖ = {panel['norm'].max():.3g})"
         )

@@ -13,7 +13,9 @@ r"""Explorers for notebook 05 (momentum).
 Conventions. The runs use ``helpers.SGD`` (PyTorch's form, v ← βv + g, θ ← θ − ηv, where v is
 a sum of gradients). The Nesterov figure draws Sutskever's form (v ← βv − η∇f(θ + βv),
 θ ← θ + v, where v is a displacement), because there the look-ahead point is visible; the two
-are the same method, converted by v_Sutskever = −η·v_PyTorch (see ``sutskever_view``).
+are the same method, converted by v_Sutskever = −η·v_PyTorch
+(``helpers.optimizers.conventions.sutskever_view``). The computation these draw lives in
+``helpers.theory`` (moving averages, the rate map) and ``helpers.runner`` (measured rates).
 """
 
 from __future__ import annotations
@@ -27,7 +29,6 @@ from ..engine import (
     StepControls,
     beta_slider,
     condition_number_slider,
-    encode_png,
     function_picker,
     lr_slider,
     quiver_arrows,
@@ -36,20 +37,16 @@ from ..engine import (
 )
 from ..objectives import Beale, Objective, Quadratic, Rosenbrock
 from ..optimizers import SGD
-from ..plots import draw_contours
-from ..runner import run
-from ..theory import gd_optimal, momentum_optimal, momentum_rate
+from ..optimizers.conventions import sutskever_view
+from ..plots import clear_contours, draw_contours
+from ..runner import measured_rate, run
+from ..theory import ema, ema_weights, gd_optimal, momentum_optimal, rate_map
 from .contour import ContourExplorer
 
 __all__ = [
-    "ema",
-    "ema_weights",
     "EMAExplorer",
     "heavy_ball_explorer",
-    "sutskever_view",
     "NesterovExplorer",
-    "rate_map",
-    "measured_rate",
     "RateMapExplorer",
     "nonconvex_explorer",
 ]
@@ -58,22 +55,6 @@ FLOOR = 1e-300  # log axes: a value of exactly 0 is drawn at the bottom instead 
 
 
 # -- the exponential moving average ------------------------------------------------------------
-def ema(values, beta: float) -> np.ndarray:
-    r"""The moving average m_t = β m_{t−1} + (1 − β) x_t, started at m_0 = 0 (as Adam does)."""
-    averages, m = np.empty(len(values)), 0.0
-    for t, x in enumerate(values):
-        m = beta * m + (1 - beta) * x
-        averages[t] = m
-    return averages
-
-
-def ema_weights(beta: float, n: int) -> np.ndarray:
-    r"""The weight (1 − β) β^k of the value k steps old in m_t, for k = 0 … n − 1.
-
-    Unrolling m_t gives m_t = Σ_k (1 − β) β^k x_{t−k}; over the n values seen the weights add up
-    to 1 − β^n, not 1, because m_0 = 0 (notebook 06 divides that out: bias correction).
-    """
-    return (1 - beta) * beta ** np.arange(n)
 
 
 class EMAExplorer(Explorer):
@@ -122,7 +103,7 @@ class EMAExplorer(Explorer):
             self.bars,
             self.window,
             self.window_text,
-            self.figure.suptitle("", fontsize=12),
+            self.add_title(fontsize=12),
         )
         self.refresh()
 
@@ -138,7 +119,7 @@ class EMAExplorer(Explorer):
         self.window_text.set_position((window + 2, 0.55))
         self.window_text.set_text(f"window\n1/(1−β) = {window:.3g}")
         n = len(self.ages)
-        self.figure._suptitle.set_text(
+        self.set_title(
             f"β = {beta:g}: window 1/(1−β) = {window:.3g} steps · mean age β/(1−β) = "
             f"{beta * window:.3g} · the weights of the {n} values seen sum to "
             f"1 − β^{n} = {weights.sum():.3g}"
@@ -173,23 +154,6 @@ def heavy_ball_explorer(
 
 
 # -- Nesterov beside heavy ball ----------------------------------------------------------------
-def sutskever_view(result, lr: float, beta: float, nesterov: bool):
-    r"""Convert a PyTorch-form SGD run (path θ, buffer b) into Sutskever's form.
-
-    Sutskever's velocity is the displacement v = −η b. For heavy ball the parameters are the
-    same in both forms. For Nesterov, PyTorch's parameters are Sutskever's look-ahead points
-    φ_t = θ_t + β v_t, so Sutskever's θ_t = φ_t − β v_t = φ_t + η β b_t.
-
-    Returns (theta, velocity, gradient_point) with shapes (steps + 1, d): the point where the
-    gradient of the next step is taken is θ_t (heavy ball) or the look-ahead θ_t + β v_t.
-    """
-    if result.states.velocity is None:  # β = 0: no buffer, no velocity, plain GD
-        return result.path, np.zeros_like(result.path), result.path
-    velocity = -lr * result.states.velocity
-    if nesterov:
-        lookahead = result.path
-        return lookahead - beta * velocity, velocity, lookahead
-    return result.path, velocity, result.path
 
 
 class NesterovExplorer(Explorer):
@@ -246,7 +210,7 @@ class NesterovExplorer(Explorer):
             self.artists[name] = (path, here, step, lookahead, arrows, curve, status)
             self.moving(path, here, step, lookahead, arrows, curve, status)
         self.loss_ax.legend(loc="upper right", fontsize=10)
-        self.moving(self.figure.suptitle("", fontsize=12))
+        self.moving(self.add_title(fontsize=12))
         self.on_structure(self.picker, self._new_objective)
         self._cache_key, self._axis_key = None, None
         self._new_objective()
@@ -259,9 +223,7 @@ class NesterovExplorer(Explorer):
 
     def _new_objective(self) -> None:
         for name, ax in self.panels.items():
-            for artist in [*ax.collections, *[a for a in ax.lines if a.get_label() == "_minimum"]]:
-                if artist not in self._moving:
-                    artist.remove()
+            clear_contours(ax, keep=self._moving)
             draw_contours(ax, self.objective, filled=True, levels=14)
             ax.set_title(
                 {
@@ -333,7 +295,7 @@ class NesterovExplorer(Explorer):
                 for artist in (arrows, step, lookahead):
                     artist.set_visible(False)
         self._set_loss_axis(steps, all_gaps)
-        self.figure._suptitle.set_text(
+        self.set_title(
             f"η = {lr:.3g}, β = {beta:g}, step {shown} of {steps}: "
             + " · ".join(verdicts)
             + "\ngrey arrow: momentum βv · red arrow: gradient step −η∇f · dashed: the step taken"
@@ -350,28 +312,6 @@ class NesterovExplorer(Explorer):
 
 
 # -- the (η, β) rate map -----------------------------------------------------------------------
-def rate_map(lrs, betas, eigenvalues) -> np.ndarray:
-    r"""The rate of heavy ball, max over the eigenvalues λ of the spectral radius of its 2×2
-    iteration matrix, on the grid ``lrs`` × ``betas``: shape (len(lrs), len(betas))."""
-    lrs, betas = np.asarray(lrs, dtype=float), np.asarray(betas, dtype=float)
-    return momentum_rate(lrs[:, None, None], betas[None, :, None], eigenvalues).max(axis=-1)
-
-
-def measured_rate(distances, window: int = 40, floor: float = 1e-11) -> float:
-    r"""The per-step contraction of a run, measured over its last ``window`` steps.
-
-    A run with complex roots spirals, so its distance to the minimum wobbles from step to step;
-    comparing the largest distances of two stretches of ``window`` steps, ``window`` steps apart,
-    measures the envelope, which shrinks by exactly the rate per step. Steps below ``floor``
-    times the start are left out (there the rounding of float64, not the method, decides).
-    """
-    d = np.asarray(distances, dtype=float)
-    d = d[np.isfinite(d) & (d > floor * d[0])]
-    window = min(window, d.size // 3)
-    if window < 2:
-        return float("nan")  # too few steps above the floor to measure anything
-    late, early = d[-window:].max(), d[-2 * window : -window].max()
-    return float((late / early) ** (1 / window))
 
 
 RATE_TICKS = (0.0, 0.5, 0.9, 0.99, 0.999)
@@ -475,63 +415,18 @@ class RateMapExplorer(Explorer):
             self.distance,
             self.predicted,
             self.status,
-            self.figure.suptitle("", fontsize=12),
+            self.add_title(fontsize=12),
         )
-        # The κ layer: what changes with κ only, and what must stay on top of it (legends,
-        # frames). It is drawn over the background once per κ and cached, so that an η or β
-        # change redraws only the marker and the run (see render).
-        self._map_layer = [
-            self.map_image,
-            *map_ax.spines.values(),
-            self.diverges,
-            self.best_gd,
-            self.best,
-        ]
-        self._other_layer = [
-            *self.ax.spines.values(),
-            self.ax.title,
-            self.best_distance,
-        ]
-        for artist in self._map_layer + self._other_layer:
-            artist.set_animated(True)
-        self._contours: list = []
-        self._layer = None
+        # The κ layers: what changes with κ only, and what must stay on top of it (frames, the
+        # title). They are drawn over the background once per κ and cached by the engine, so
+        # that an η or β change redraws only the marker and the run.
+        self.layer(
+            "κ map", self.map_image, *map_ax.spines.values(), self.diverges, self.best_gd, self.best
+        )
+        self.layer("κ contours")  # filled by _new_quadratic
+        self.layer("κ frames", *self.ax.spines.values(), self.ax.title, self.best_distance)
         self._kappa_shown = None
         self.refresh()
-
-    def _layer_artists(self) -> list:
-        return self._map_layer + self._contours + self._other_layer
-
-    def render(self) -> bytes:
-        """The engine's blitting with one more cached layer: background (axes, ticks, labels,
-        drawn once), then the κ layer (map, contours, optimum; redrawn when κ changes), then
-        the moving artists. A κ change costs no full redraw of the axes."""
-        if self._background is None:
-            self.canvas.draw()  # draws everything that is not animated
-            self._background = self.canvas.copy_from_bbox(self.figure.bbox)
-            self._layer = None
-        if self._layer is None:
-            self.canvas.restore_region(self._background)
-            for artist in self._layer_artists():
-                (artist.axes or self.figure).draw_artist(artist)
-            self._layer = self.canvas.copy_from_bbox(self.figure.bbox)
-        else:
-            self.canvas.restore_region(self._layer)
-        for artist in self._moving:
-            if artist.get_visible():
-                (artist.axes or self.figure).draw_artist(artist)
-        return encode_png(np.asarray(self.canvas.buffer_rgba()))
-
-    def render_full(self) -> bytes:
-        """The whole figure drawn from scratch, the κ layer included (for comparisons)."""
-        layer = self._layer_artists()
-        for artist in layer:
-            artist.set_animated(False)
-        try:
-            return super().render_full()
-        finally:
-            for artist in layer:
-                artist.set_animated(True)
 
     @staticmethod
     def _colormap():
@@ -558,13 +453,9 @@ class RateMapExplorer(Explorer):
         self.best_pair = momentum_optimal(q.mu, q.L)
         self.best.set_data([self.best_pair[0]], [self.best_pair[1]])
         self.best_gd.set_data([gd_optimal(q.mu, q.L)[0]], [0.0])
-        for artist in self._contours:
-            artist.remove()
         before = set(self.ax.get_children())
         draw_contours(self.ax, q, resolution=120, levels=14)
-        self._contours = [a for a in self.ax.get_children() if a not in before]
-        for artist in self._contours:
-            artist.set_animated(True)
+        self.replace_layer("κ contours", [a for a in self.ax.get_children() if a not in before])
         self.ax.set_title(q.name, fontsize=11)
         lr_star, beta_star, _ = self.best_pair
         best = run(SGD(lr=lr_star, momentum=beta_star), q, q.x0, self.n_steps)
@@ -573,7 +464,7 @@ class RateMapExplorer(Explorer):
             np.maximum(np.linalg.norm(best.path - q.center, axis=-1), FLOOR),
         )
         self._kappa_shown = self.kappa.value
-        self._layer = None  # the κ layer only: the axes themselves have not changed
+        self.redraw_layer("κ map")  # and the layers above it; the axes themselves are unchanged
 
     def rate_at(self, lr: float, beta: float) -> float:
         """The map's rate at one (η, β): the same formula as every pixel, at that point."""
@@ -604,7 +495,7 @@ class RateMapExplorer(Explorer):
             verdict = f"measured {measured_rate(distance):.3f}"
             self.status.set_text("")
         self.status.set_visible(k >= 0)
-        self.figure._suptitle.set_text(
+        self.set_title(
             f"κ = {q.condition_number:.4g} · (η, β) = ({lr:.3g}, {beta:g}): rate {rate:.3f} "
             f"from the map, {verdict} · optimum (η*, β*) = ({lr_star:.3g}, {beta_star:.3f}): "
             f"rate {rate_star:.3f}"

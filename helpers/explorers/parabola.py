@@ -52,7 +52,7 @@ class ParabolaGD(Explorer):
             fontsize=11,
             fontweight="bold",
         )
-        self.moving(self.zigzag, self.current, self.distance, self.note, self.figure.suptitle(""))
+        self.moving(self.zigzag, self.current, self.distance, self.note, self.add_title())
         self._shown_steps = None
         self.refresh()
 
@@ -82,4 +82,4 @@ class ParabolaGD(Explorer):
             after = f"{shown} step" + ("" if shown == 1 else "s")
             verdict = f"each step multiplies x by 1 − 2η = {factor}; after {after} x = {x[-1]:.3g}"
         self.note.set_text(f"x left the view at step {outside[0]}" if outside.size else "")
-        self.figure._suptitle.set_text(f"η = {lr:.3g}: {verdict}")
+        self.set_title(f"η = {lr:.3g}: {verdict}")

@@ -12,12 +12,12 @@ import numpy as np
 
 from ..data import linear_data
 from ..engine import Explorer, function_picker, lr_slider, status_text, tidy
+from ..minibatch import MinibatchGradient
 from ..objectives import LinearRegression
 from ..optimizers import SGD, Adam
 from ..plots import draw_contours
 from ..runner import run
 from ..schedules import SCHEDULES, schedule
-from ..stochastic import MinibatchGradient
 from .contour import loss_gap
 
 __all__ = ["ScheduleExplorer", "SCHEDULE_PARAMETERS", "schedule_parameters"]
@@ -140,7 +140,7 @@ class ScheduleExplorer(Explorer):
             self.reference_curve,
             self.curve,
             self.status,
-            self.figure.suptitle("", fontsize=12),
+            self.add_title(fontsize=12),
         )
         self._limits = None
         self._moments = None
@@ -233,7 +233,7 @@ class ScheduleExplorer(Explorer):
         diverged = [v for v in verdicts if "diverged" in v]
         self.status.set_text("\n".join(diverged))
         self.status.set_visible(bool(diverged))
-        self.figure._suptitle.set_text(
+        self.set_title(
             f"{self.picker.value}, {self.optimizer.value}, B = {self.sampler.batch_size}: "
             f"L − L_min after {steps} steps · " + " · ".join(verdicts)
         )

@@ -94,9 +94,8 @@ class RaceExplorer(Explorer):
             *self.curves.values(),
             self.budget_line,
             self.board,
-            self.figure.suptitle("", fontsize=13),
+            self.add_title(fontsize=13),
         )
-        self._backgrounds: dict[str, object] = {}  # each function's still parts, drawn once
         self._limits = {f: self._loss_limits(f) for f in self.objectives}
         for function in self.objectives:  # draw every background now, not on the first pick
             self._show_function(function)
@@ -120,12 +119,7 @@ class RaceExplorer(Explorer):
             ax.set_visible(name == function)
         self.loss_ax.set_ylim(*self._limits[function])
         self._shown = function
-        self._background = self._backgrounds.get(function)  # None: drawn at the next render
-
-    def render(self) -> bytes:
-        png = super().render()
-        self._backgrounds[self._shown] = self._background
-        return png
+        self.use_background(function)  # each function's still parts, drawn once
 
     # -- every update ---------------------------------------------------------------------------
     def update(self) -> None:
@@ -164,4 +158,4 @@ class RaceExplorer(Explorer):
             title = f"{function}, {budget} steps, each at its tuned η: {leader} ends lowest"
         else:
             title = "choose at least one optimizer (ctrl/shift-click for several)"
-        self.figure._suptitle.set_text(title)
+        self.set_title(title)

@@ -10,8 +10,9 @@ r"""Explorers for notebooks 03 (stochastic gradient descent) and 04 (mini-batch 
 All three work on ``helpers.objectives.LinearRegression``. A slider must answer in a few tens of
 milliseconds, and ``helpers.run`` (which also records every optimizer state) takes a few tenths
 of a second for thousands of stochastic steps, so the two run explorers step SGD with short
-specialised loops (``sgd_one_sample``, ``sgd_minibatch``). They draw the same batches as
-``MinibatchGradient`` and make the same updates; the tests check them against ``helpers.run``.
+specialised loops (``helpers.minibatch.sgd_one_sample``, ``sgd_minibatch``). They draw the same
+batches as ``MinibatchGradient`` and make the same updates; the tests check them against
+``helpers.run``.
 """
 
 from __future__ import annotations
@@ -22,26 +23,28 @@ from collections.abc import Mapping, Sequence
 import ipywidgets as widgets
 import numpy as np
 
-from ..data import MiniBatches
 from ..engine import Explorer, StepControls, batch_size_slider, lr_slider, tidy
-from ..minibatch import gradient_noise, minibatch_variance, noise_ball, noise_ball_gap
+from ..minibatch import (
+    MiniBatches,
+    MinibatchGradient,
+    gradient_noise,
+    sample_order,
+    sgd_minibatch,
+    sgd_one_sample,
+)
 from ..objectives import LinearRegression
 from ..plots import draw_contours
 from ..plots.stochastic import BATCH_COLORS, covariance_ellipse, window_means
 from ..schedules import schedule
-from ..stochastic import MinibatchGradient
+from ..theory import minibatch_variance, noise_ball, noise_ball_gap
 
 __all__ = [
     "GradientCloud",
     "NoiseBall",
     "FairComparison",
     "SCHEDULE_CHOICES",
-    "sample_order",
-    "sgd_one_sample",
-    "sgd_minibatch",
 ]
 
-BOUND = 1e6  # as helpers.run: a run whose |θ| passes this has diverged
 _STYLE = {"description_width": "initial"}
 
 
@@ -59,88 +62,6 @@ def _slider(description, value, low, high, step=0.05):
 
 
 # -- the fast SGD loops -------------------------------------------------------------------------
-def sample_order(gradient: MinibatchGradient, steps: int) -> np.ndarray:
-    """Which sample each run uses at steps 1 … ``steps`` when B = 1: shape (steps, runs).
-
-    The same shuffles ``gradient.index(t)`` draws (each epoch a fresh permutation per run), made
-    in one go instead of step by step.
-    """
-    if gradient.batch_size != 1:
-        raise ValueError(f"batch_size={gradient.batch_size}: sample_order is for B = 1")
-    n = gradient.loss.n
-    epochs = -(-steps // n)
-    orders = [
-        np.stack([sampler.order(e) for sampler in gradient.samplers], axis=1)  # (n, runs)
-        for e in range(1, epochs + 1)
-    ]
-    return np.concatenate(orders)[:steps]
-
-
-def sgd_one_sample(x: np.ndarray, y: np.ndarray, lrs: np.ndarray, x0) -> np.ndarray:
-    r"""SGD with one sample per step on many runs at once: θ's path, shape (steps + 1, runs, 2).
-
-    ``x[t − 1]`` and ``y[t − 1]`` (shape (steps, runs)) are the sample each run uses at step t,
-    ``loss.x[order]`` and ``loss.y[order]`` for an ``order`` from ``sample_order``; ηₜ is
-    ``lrs[t − 1]``. Each step is
-
-    .. math:: r = w x + b - y, \qquad (w, b) \leftarrow (w, b) - \eta_t \cdot 2 r\, (x, 1)
-
-    which is ``run(SGD(lr), loss, x0, steps, gradient=MinibatchGradient(loss, 1, ...))`` without
-    the bookkeeping. A run that diverges is NaN from the step it leaves |θ| ≤ 10⁶ on.
-    """
-    steps, runs = x.shape
-    two_lr = (2 * np.asarray(lrs, dtype=float)).tolist()  # plain floats: faster in the loop
-    w_path, b_path = np.empty((steps + 1, runs)), np.empty((steps + 1, runs))
-    w_path[0], b_path[0] = np.broadcast_to(np.asarray(x0, dtype=float), (runs, 2)).T
-    w, b = w_path[0], b_path[0]
-    with np.errstate(all="ignore"):  # a diverging run overflows; it is flagged below
-        for t in range(steps):
-            step = w * x[t]  # step = 2ηₜ·r, built in place: each numpy call costs a microsecond
-            step += b
-            step -= y[t]
-            step *= two_lr[t]
-            w = np.subtract(w, step * x[t], out=w_path[t + 1])
-            b = np.subtract(b, step, out=b_path[t + 1])
-        bad = ~(np.maximum(np.abs(w_path), np.abs(b_path)) <= BOUND)  # NaN fails "≤": bad too
-    path = np.stack([w_path, b_path], axis=-1)
-    if bad.any():
-        path[np.logical_or.accumulate(bad, axis=0)] = np.nan  # from the first bad step on
-    return path
-
-
-def sgd_minibatch(loss: LinearRegression, batch_size: int, lr: float, epochs: int, seed=0, x0=None):
-    r"""One SGD run with batches of ``batch_size`` for ``epochs`` epochs, as ``helpers.run``
-    with ``MinibatchGradient(loss, batch_size, seed=seed)`` would make it.
-
-    The batch gradient of the squared error only needs four averages over the batch:
-
-    .. math:: \hat g = 2\,\big(\overline{x^2} w + \bar x b - \overline{xy},\;
-              \bar x w + b - \bar y\big)
-
-    so each epoch's batch averages are computed at once with numpy, and the steps are a loop
-    over plain Python numbers (far faster than numpy for two numbers). Returns θ's path, shape
-    (updates + 1, 2); after a divergence the rest is NaN.
-    """
-    sampler = MinibatchGradient(loss, batch_size, seed=seed).samplers[0]
-    starts = np.arange(0, loss.n, batch_size)  # where each batch of an epoch starts
-    sizes = np.diff(np.append(starts, loss.n))  # the last batch may be shorter
-    averages = []  # per epoch: the batch averages of x², x, xy and y, shape (4, batches)
-    for epoch in range(1, epochs + 1):
-        order = sampler.order(epoch)
-        x, y = loss.x[order], loss.y[order]
-        averages.append(np.add.reduceat(np.stack([x * x, x, x * y, y]), starts, axis=1) / sizes)
-    mxx, mx, mxy, my = np.concatenate(averages, axis=1).tolist()
-    w, b = (0.0, 0.0) if x0 is None else (float(x0[0]), float(x0[1]))
-    path = [(w, b)]
-    for t in range(len(mxx)):
-        grad_w = 2 * (mxx[t] * w + mx[t] * b - mxy[t])
-        grad_b = 2 * (mx[t] * w + b - my[t])
-        w, b = w - lr * grad_w, b - lr * grad_b
-        if not (abs(w) <= BOUND and abs(b) <= BOUND):  # also catches inf and NaN
-            path += [(math.nan, math.nan)] * (len(mxx) - t)
-            break
-        path.append((w, b))
-    return np.array(path)
 
 
 # -- 1. the cloud of per-sample gradients ------------------------------------------------------
@@ -196,7 +117,7 @@ class GradientCloud(Explorer):
         self.moving(
             self.arrows,
             self.full_arrow, self.point, self.dots, self.ellipse, self.mean_arrow, self.mean,
-            self.figure.suptitle("", fontsize=11),
+            self.add_title(fontsize=11),
         )  # fmt: skip
         self._limit = None
         self._averages = {}
@@ -257,7 +178,7 @@ class GradientCloud(Explorer):
 
         spread = math.sqrt(np.trace(covariance))
         self.agree = float(np.mean(points @ full > 0))
-        self.figure._suptitle.set_text(
+        self.set_title(
             f"mean of the dots ({points[:, 0].mean():.3g}, {points[:, 1].mean():.3g}) "
             f"= ∇L(θ) ({full[0]:.3g}, {full[1]:.3g})\n"
             f"spread {spread:.3g}, ‖∇L‖ {np.linalg.norm(full):.3g}; {self.agree:.0%} within 90°"
@@ -365,7 +286,7 @@ class NoiseBall(Explorer):
         )  # fmt: skip
         self.moving(
             self.path, self.cloud, self.zcloud, self.ball, self.mean_gap, self.one_gap,
-            self.theory, self.now, self.status, self.figure.suptitle("", fontsize=11),
+            self.theory, self.now, self.status, self.add_title(fontsize=11),
         )  # fmt: skip
         self.level_per_lr = noise_ball_gap(loss, 1.0)  # the excess loss is η·tr Σ/4
         self.ball_per_lr = noise_ball(loss, 1.0)  # and the covariance η·C₁
@@ -438,7 +359,7 @@ class NoiseBall(Explorer):
         self.status.set_text(verdict if diverged else "")
         self.status.set_visible(diverged)
         epoch = max(math.ceil(t / self.loss.n), 1)
-        self.figure._suptitle.set_text(f"step {t} (epoch {epoch}): ηₜ = {lr_now:.3g}; {verdict}")
+        self.set_title(f"step {t} (epoch {epoch}): ηₜ = {lr_now:.3g}; {verdict}")
 
 
 def _square(center, half):
@@ -462,7 +383,7 @@ class FairComparison(Explorer):
 
     One update at batch size B moves x by 1/⌈n/B⌉ epochs, 1 update, B samples (the last batch
     of an epoch may be shorter) or ``seconds_per_update[B]`` seconds: the time one training
-    step takes at that batch size, measured beforehand (``helpers.minibatch.samples_per_second``).
+    step takes at that batch size, measured beforehand (``helpers.hardware.samples_per_second``).
     """
 
     def __init__(
@@ -504,16 +425,10 @@ class FairComparison(Explorer):
             0.98, 0.97, "", transform=self.ax.transAxes, ha="right", va="top", color="darkred",
             fontsize=12, fontweight="bold", bbox={"facecolor": "white", "alpha": 0.85, "lw": 0},
         )  # fmt: skip
-        self.moving(*self.curves.values(), self.status, self.figure.suptitle("", fontsize=11))
+        self.moving(*self.curves.values(), self.status, self.add_title(fontsize=11))
         self._axis = None
         self._runs = {}
-        self._backgrounds = {}
         self.refresh()
-
-    def render(self) -> bytes:
-        png = super().render()
-        self._backgrounds[self._axis] = self._background
-        return png
 
     def x_values(self, batch_size: int, t: np.ndarray) -> np.ndarray:
         """Where updates number ``t`` (1, 2, …) at batch size B sit on the chosen x-axis."""
@@ -547,7 +462,7 @@ class FairComparison(Explorer):
             self._axis = self.x_axis.value
             # Each axis's static picture (ticks, label) is drawn once and kept: switching back
             # and forth between axes then costs no more than any other change.
-            self._background = self._backgrounds.get(self._axis)
+            self.use_background(self._axis)
         lr = tidy(self.lr.value)
         verdicts, diverged = [], []
         for b, toggle in self.toggles.items():
@@ -570,7 +485,7 @@ class FairComparison(Explorer):
                 verdicts.append(f"B = {b}: diverged")
         self.status.set_text("\n".join(diverged))
         self.status.set_visible(bool(diverged))
-        self.figure._suptitle.set_text(
+        self.set_title(
             f"η = {lr:.3g} for every batch size · L − L* at the end of {self.epochs} epochs:\n"
             + (" · ".join(verdicts) if verdicts else "choose a batch size")
         )

@@ -16,7 +16,7 @@ from matplotlib.figure import Figure
 
 from ..objectives import Objective
 
-__all__ = ["StaticFigure", "new_figure", "contour_levels", "draw_contours"]
+__all__ = ["StaticFigure", "new_figure", "contour_levels", "draw_contours", "clear_contours"]
 
 
 class StaticFigure(Figure):
@@ -72,3 +72,13 @@ def draw_contours(
     xlabel, ylabel = getattr(objective, "axis_labels", (r"$\theta_1$", r"$\theta_2$"))
     ax.set(xlim=(xlo, xhi), ylim=(ylo, yhi), xlabel=xlabel, ylabel=ylabel)
     return gap
+
+
+def clear_contours(ax, keep=()) -> None:
+    """Remove what ``draw_contours`` drew on ``ax`` (its contour sets and minimum stars), apart
+    from the artists in ``keep`` (an explorer's moving markers, say), before drawing anew."""
+    keep = set(map(id, keep))
+    stars = [line for line in ax.lines if line.get_label() == "_minimum"]
+    for artist in [*ax.collections, *stars]:
+        if id(artist) not in keep:
+            artist.remove()
