@@ -2,7 +2,7 @@
 #   make lab    set up .venv and open the course in JupyterLab
 #   make test   set up .venv and run every test (unit tests, lint, every notebook through nbval)
 # Also: make bench (speed figures), make memory (each notebook's peak memory and run time),
-# make format (ruff fix + format), make strip (clear outputs).
+# make mutants (mutation testing, long), make format (ruff fix + format), make strip.
 
 PYTHON ?= python3
 VENV   := .venv
@@ -11,7 +11,7 @@ READY  := $(VENV)/.ready
 # JupyterLab settings the course needs (no news pop-up), applied to this venv's JupyterLab only.
 LAB_SETTINGS := $(VENV)/share/jupyter/lab/settings/overrides.json
 
-.PHONY: setup lab test bench memory format strip clean
+.PHONY: setup lab test bench memory mutants format strip clean
 
 setup: $(READY) $(LAB_SETTINGS)
 
@@ -38,6 +38,13 @@ bench: setup
 
 memory: setup
 	$(BIN)/python benchmarks/notebook_memory.py
+
+# Mutation testing (mutmut): mutates helpers' computation and exercise checks and runs the unit
+# tests against each mutant; prints the score and lists the survivors. Long: not part of CI.
+mutants: setup
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -c constraints.txt -e ".[mutation]"
+	$(BIN)/mutmut run || true
+	$(BIN)/mutmut results
 
 format: setup
 	$(BIN)/ruff check --fix .
