@@ -262,8 +262,15 @@ class EdgeRuns:
         return int(hits[0])
 
     def data(self, seed: int = 0):
-        """The (x, y) these runs were trained on."""
+        """The (x, y) the runs with this seed were trained on."""
         return regression_data(**self.data_args, seed=seed)
+
+    def batched_data(self):
+        """Every run's (x, y), stacked: x of shape (runs, n, dim), y of shape (runs, n), for
+        ``sharpness(runs.weights, x, y)`` on all final weights at once."""
+        pairs = {int(s): self.data(int(s)) for s in set(self.seeds.tolist())}
+        x = torch.stack([pairs[int(s)][0] for s in self.seeds])
+        return x, torch.stack([pairs[int(s)][1] for s in self.seeds])
 
 
 def track_sharpness(
@@ -450,7 +457,9 @@ def edge_summary(runs: EdgeRuns, tolerance: float = 0.1) -> dict[str, np.ndarray
     * ``within``: the fraction of measurements from then on with |ratio − 1| ≤ tolerance;
     * ``median``, ``high``: the median and 95th percentile of the ratio from then on;
     * ``stayed``: the number of steps from ``reached_at`` to the end of the run;
-    * ``loss_at_reach``, ``loss_end``: the loss at ``reached_at`` and at the end;
+    * ``loss_at_reach``, ``loss_end``: the loss at ``reached_at`` and at the last step;
+    * ``loss_late``: the median loss over the last 10 % of the steps (one late spike must not
+      decide whether the loss went down);
     * ``rises``: how many steps after ``reached_at`` increased the loss (non-monotone descent);
     * ``diverged``: the loss is not finite at the end.
     NaN where a run never reached its threshold.
@@ -469,6 +478,7 @@ def edge_summary(runs: EdgeRuns, tolerance: float = 0.1) -> dict[str, np.ndarray
             "stayed",
             "loss_at_reach",
             "loss_end",
+            "loss_late",
             "rises",
         )
     }
@@ -479,6 +489,7 @@ def edge_summary(runs: EdgeRuns, tolerance: float = 0.1) -> dict[str, np.ndarray
         series = ratio[:, r]
         out["start"][r] = series[0]
         out["loss_end"][r] = runs.losses[-1, r]
+        out["loss_late"][r] = np.median(runs.losses[-max(1, steps // 10) :, r])
         hits = np.flatnonzero(series >= 1 - tolerance)
         if hits.size == 0 or out["diverged"][r]:
             continue

@@ -17,7 +17,7 @@ def momentum_border(answer) -> Feedback:
     return check_number(
         answer,
         2 * (1 + beta) / lr,
-        name="sharpness",
+        name="sharpness_at_edge",
         rtol=1e-3,
         mistakes={
             2 / lr: "that is plain gradient descent's border 2/η; momentum lets the sharpness "
