@@ -50,7 +50,8 @@ def test_every_control_over_its_whole_range(strict, explorer):
                     assert runs.lrs[r] == lr and runs.seeds[r] == seed
                     border = explorer.border.get_ydata()[0]
                     assert border == pytest.approx(runs.thresholds[r])
-                    assert explorer.sharp_ax.get_ylim()[1] == pytest.approx(1.6 * border)
+                    top = explorer.sharp_ax.get_ylim()[1]
+                    assert 1.6 * border * (1 - 1e-9) <= top <= 1.6 * 2 * border * (1 + 1e-9)
                     assert f"seed {seed}" in explorer.title
     explorer.method.value = explorer.method.options[0]
 
@@ -60,15 +61,15 @@ def test_the_borders_are_the_right_formulas(explorer):
     explorer.lr.value, explorer.beta.value, explorer.seed.value = 0.14, 0.5, 0
     assert explorer.border.get_ydata()[0] == pytest.approx(2 * 1.5 / 0.14)
     assert explorer.gd_border.get_ydata()[0] == pytest.approx(2 / 0.14)
-    assert "2(1 + β)/η = 21.4" in explorer.legend.get_texts()[1].get_text()
+    assert "reached 2(1 + β)/η = 21.4 at step" in explorer.title
     explorer.method.value = "Adam (β₁ = 0.9)"
     explorer.lr.value = 0.01
     assert explorer.border.get_ydata()[0] == pytest.approx(38 / 0.01)
-    assert explorer.legend.get_texts()[1].get_text() == "38/η = 3,800"
-    assert not explorer.legend.legend_handles[2].get_visible()
+    assert "reached 38/η = 3,800 at step" in explorer.title
+    assert np.isnan(explorer.gd_border.get_ydata()[0])  # Adam has no plain-GD border
     assert explorer.title.startswith("Adam, η = 0.01, seed 0:")
     explorer.method.value = "gradient descent / heavy ball"
-    assert explorer.legend.legend_handles[2].get_visible()
+    assert np.isfinite(explorer.gd_border.get_ydata()[0])
 
 
 def test_a_run_that_never_got_to_its_border_says_so(strict):

@@ -79,15 +79,20 @@ class EdgeOfStability(Explorer):
         (self.loss_curve,) = self.loss_ax.plot([], [], color="tab:blue", lw=1.0)
         self.loss_reached = self.loss_ax.axvline(np.nan, color="tab:green", lw=1, alpha=0.8)
         self.status = status_text(self.sharp_ax, 0.02, 0.97)
-        self.legend = self.sharp_ax.legend(
-            [self.curve, self.border, self.gd_border], ["", "", ""], loc="lower right", fontsize=10
-        )
+        # A static legend (text is the slowest thing to draw): the values are in the title.
+        self.sharp_ax.legend(
+            [self.curve, self.border, self.gd_border],
+            [r"sharpness (Adam: of $P^{-1}H$)", "its border: 2(1 + β)/η, Adam 38/η",
+             "2/η (plain GD's border)"],
+            loc="lower right",
+            fontsize=10,
+        )  # fmt: skip
         self.moving(
             self.curve, self.border, self.gd_border, self.reached, self.loss_curve,
-            self.loss_reached, self.status, self.legend, self.figure.suptitle("", fontsize=12),
+            self.loss_reached, self.status, self.figure.suptitle("", fontsize=12),
         )  # fmt: skip
         self.on_structure(self.method, self._new_method)
-        self._limits = None
+        self._method_shown = self._top_shown = None
         self.refresh()
 
     # -- the controls ----------------------------------------------------------------------------
@@ -130,19 +135,19 @@ class EdgeOfStability(Explorer):
         steps = np.arange(loss.size)
         shown = np.isfinite(loss) & (loss > 0)
         self.loss_curve.set_data(steps[shown], loss[shown])
-        limits = (key, float(border))
-        if limits != self._limits:  # a new border: rescale the sharpness axis around it
-            self.sharp_ax.set_ylim(0, 1.6 * border)
+        if key != self._method_shown:  # the loss axis depends on the optimizer only
             self.loss_ax.set_ylim(*((1e-6, 3) if key == "adam" else (3e-3, 3)))
-            self.redraw_panel(self.sharp_ax)
             self.redraw_panel(self.loss_ax)
-            self._limits = limits
+            self._method_shown = key
+        # One sharpness axis per (optimizer, β), fitting the largest border of its η grid, so
+        # that dragging η (the main control) never redraws an axis.
+        same = np.isclose(runs.betas, beta) & (runs.seeds == runs.seeds[r])
+        top = 1.6 * runs.thresholds[same].max()
+        if top != self._top_shown:
+            self.sharp_ax.set_ylim(0, top)
+            self.redraw_panel(self.sharp_ax)
+            self._top_shown = top
         name = "38/η" if key == "adam" else ("2/η" if beta == 0 else "2(1 + β)/η")
-        texts = self.legend.get_texts()
-        texts[0].set_text("sharpness" if key == "gd" else r"sharpness of $P^{-1}H$ (Adam's)")
-        texts[1].set_text(f"{name} = {number(border)}")
-        texts[2].set_text("2/η (plain GD's border)" if key == "gd" else "")
-        self.legend.legend_handles[2].set_visible(key == "gd")  # Adam: no plain-GD border
         at = int(summary["reached_at"][r])
         self.reached.set_xdata([at, at] if at >= 0 else [np.nan, np.nan])
         self.loss_reached.set_xdata([at, at] if at >= 0 else [np.nan, np.nan])
