@@ -83,8 +83,8 @@ def regression_data(n: int = 200, dim: int = 5, seed: int = 0, dtype=torch.float
     y = sin(2 wᵀx) + ½ cos(x₁x₂) with w ~ N(0, I/dim), all from ``torch.Generator(seed)``.
 
     A target a small network can fit, but not at once: the loss falls for hundreds of steps,
-    which is what gives the sharpness time to rise (MSE on a regression target is also what
-    Cohen et al. used for their cleanest edge-of-stability plots).
+    which is what gives the sharpness time to rise (Cohen et al. used the MSE loss for many
+    of their experiments, next to cross-entropy).
     """
     _check_int("n", n, 1)
     _check_int("dim", dim, 2)
@@ -305,8 +305,9 @@ def track_sharpness(
     previous eigenvector (30 at the first measurement). ``lr_schedule``, a function of the
     step t = 1, 2, …, multiplies every run's η at step t (a warm-up: ``lambda t: min(1, t / W)``).
 
-    Runs are batched (a leading axis on every weight), so 30 runs cost about 3× one run. Torch
-    runs on one thread here (tiny matrices: more threads only wait for each other).
+    Runs are batched (a leading axis on every weight), so a grid of runs costs far less than
+    the runs one by one. Torch runs on one thread here (tiny matrices: more threads only wait
+    for each other).
     """
     if optimizer not in OPTIMIZERS:
         raise ValueError(f"optimizer={optimizer!r} is outside its valid range: one of {OPTIMIZERS}")
