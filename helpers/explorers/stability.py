@@ -1,0 +1,168 @@
+r"""Explorer for notebook 09 (the edge of stability).
+
+* ``EdgeOfStability``: pick the optimizer, η, β and the seed; see the sharpness against step
+  with the border it should hover at (left) and the full-batch loss (right, log axis).
+
+Nothing is trained while the sliders move: every run on the sliders' grid (η × β × seed for
+gradient descent and heavy ball, η × seed for Adam) is computed once by
+``helpers.stability.edge_runs`` (cached, so the notebook's own checks reuse the same runs) and
+an update only swaps the curves' data.
+"""
+
+from __future__ import annotations
+
+import ipywidgets as widgets
+import numpy as np
+
+from ..engine import Explorer, function_picker, status_text
+from ..stability import ADAM_LRS, BETAS, GD_LRS, SEEDS, STEPS, edge_runs, edge_summary
+
+__all__ = ["EdgeOfStability", "METHODS"]
+
+METHODS = {
+    "gradient descent / heavy ball": "gd",
+    "Adam (β₁ = 0.9)": "adam",
+}
+TOLERANCE = 0.1  # "near the border": within ±10 %
+
+
+def number(value: float) -> str:
+    """3 significant digits, without an exponent for the thousands of Adam's borders."""
+    return f"{value:,.0f}" if value >= 1000 else f"{value:.3g}"
+
+
+def _stops(options, value, description):
+    """A slider over the precomputed values only (the stop nearest ``value`` is chosen)."""
+    return widgets.SelectionSlider(
+        options=options,
+        value=min(options, key=lambda v: abs(v - value)),
+        description=description,
+        style={"description_width": "initial"},
+        layout=widgets.Layout(width="300px"),
+    )
+
+
+class EdgeOfStability(Explorer):
+    r"""Sharpness and loss of the precomputed full-batch runs.
+
+    ``gd_runs`` and ``adam_runs`` are ``helpers.stability.EdgeRuns`` (by default the grid of
+    ``helpers.stability``: η ∈ GD_LRS × β ∈ BETAS, and Adam at η ∈ ADAM_LRS, seeds SEEDS).
+    The left panel's dashed line is the border of the chosen run (2(1 + β)/η, or Adam's
+    2(1 + β₁)/((1 − β₁)η)); the dotted grey line is plain gradient descent's 2/η.
+    """
+
+    def __init__(self, gd_runs=None, adam_runs=None, method="gradient descent / heavy ball",
+                 lr=0.1, beta=0.0, seed=0):  # fmt: skip
+        if gd_runs is None:
+            gd_runs = edge_runs("gd", GD_LRS, BETAS, SEEDS, steps=STEPS)
+        if adam_runs is None:
+            adam_runs = edge_runs("adam", ADAM_LRS, (0.9,), SEEDS, steps=STEPS)
+        self.runs = {"gd": gd_runs, "adam": adam_runs}
+        self.summaries = {key: edge_summary(r, TOLERANCE) for key, r in self.runs.items()}
+        self.method = function_picker(METHODS, method, description="optimizer")
+        self.lr = _stops(self._lrs("gd"), lr, "η (lr)")
+        self.beta = _stops(sorted(set(gd_runs.betas.tolist())), beta, "β (momentum)")
+        self.seed = _stops(sorted(set(gd_runs.seeds.tolist())), seed, "seed")
+        super().__init__([self.method, self.lr, self.beta, self.seed], figsize=(12.0, 4.2))
+        self.sharp_ax, self.loss_ax = self.figure.subplots(1, 2)
+        self.figure.subplots_adjust(left=0.075, right=0.985, bottom=0.13, top=0.8, wspace=0.22)
+        steps = gd_runs.losses.shape[0] - 1
+        self.sharp_ax.set(xlabel="step t", ylabel=r"sharpness $\lambda_{max}$", xlim=(0, steps))
+        self.loss_ax.set(xlabel="step t", ylabel="full-batch loss (MSE)", yscale="log")
+        self.loss_ax.set_xlim(0, steps)
+        for ax in (self.sharp_ax, self.loss_ax):
+            ax.grid(True, alpha=0.3)
+        (self.curve,) = self.sharp_ax.plot([], [], color="tab:blue", lw=1.8, label="sharpness")
+        self.border = self.sharp_ax.axhline(np.nan, color="tab:red", ls="--", lw=2)
+        self.gd_border = self.sharp_ax.axhline(np.nan, color="0.4", ls=":", lw=1.5)
+        self.reached = self.sharp_ax.axvline(np.nan, color="tab:green", lw=1, alpha=0.8)
+        (self.loss_curve,) = self.loss_ax.plot([], [], color="tab:blue", lw=1.0)
+        self.loss_reached = self.loss_ax.axvline(np.nan, color="tab:green", lw=1, alpha=0.8)
+        self.status = status_text(self.sharp_ax, 0.02, 0.97)
+        # A static legend (text is the slowest thing to draw): the values are in the title.
+        self.sharp_ax.legend(
+            [self.curve, self.border, self.gd_border],
+            [r"sharpness (Adam: of $P^{-1}H$)", "its border: 2(1 + β)/η, Adam 38/η",
+             "2/η (plain GD's border)"],
+            loc="lower right",
+            fontsize=10,
+        )  # fmt: skip
+        self.moving(
+            self.curve, self.border, self.gd_border, self.reached, self.loss_curve,
+            self.loss_reached, self.status, self.add_title(fontsize=12),
+        )  # fmt: skip
+        self.on_structure(self.method, self._new_method)
+        self._method_shown = self._top_shown = None
+        self.refresh()
+
+    # -- the controls ----------------------------------------------------------------------------
+    def _lrs(self, key):
+        return sorted(set(self.runs[key].lrs.tolist()))
+
+    def _new_method(self) -> None:
+        """Adam has its own η grid (a thousand times smaller η: its steps are normalised)."""
+        key = METHODS[self.method.value]
+        options = self._lrs(key)
+        if list(self.lr.options) != options:
+            # New options reset the slider to their first stop (one extra redraw), then the
+            # middle stop is chosen: never a moment with an η that has no run.
+            self.lr.options = options
+            self.lr.value = options[len(options) // 2]
+        self.beta.disabled = key == "adam"
+
+    @property
+    def key(self) -> str:
+        return METHODS[self.method.value]
+
+    @property
+    def run_index(self) -> int:
+        runs = self.runs[self.key]
+        beta = 0.9 if self.key == "adam" else self.beta.value
+        return runs.index(self.lr.value, beta, self.seed.value)
+
+    # -- the picture -----------------------------------------------------------------------------
+    def update(self) -> None:
+        key, runs, summary = self.key, self.runs[self.key], self.summaries[self.key]
+        r = self.run_index
+        lr, beta, border = runs.lrs[r], runs.betas[r], runs.thresholds[r]
+        sharp = runs.sharpness[:, r]
+        finite = np.isfinite(sharp)
+        self.curve.set_data(runs.measured[finite], sharp[finite])
+        self.border.set_ydata([border, border])
+        gd_border = 2 / lr if key == "gd" else np.nan  # under the dashed line when β = 0
+        self.gd_border.set_ydata([gd_border, gd_border])
+        loss = runs.losses[:, r]
+        steps = np.arange(loss.size)
+        shown = np.isfinite(loss) & (loss > 0)
+        self.loss_curve.set_data(steps[shown], loss[shown])
+        if key != self._method_shown:  # the loss axis depends on the optimizer only
+            self.loss_ax.set_ylim(*((1e-6, 3) if key == "adam" else (3e-3, 3)))
+            self.redraw_panel(self.loss_ax)
+            self._method_shown = key
+        # One sharpness axis per (optimizer, β), fitting the largest border of its η grid, so
+        # that dragging η (the main control) never redraws an axis.
+        same = np.isclose(runs.betas, beta) & (runs.seeds == runs.seeds[r])
+        top = 1.6 * runs.thresholds[same].max()
+        if top != self._top_shown:
+            self.sharp_ax.set_ylim(0, top)
+            self.redraw_panel(self.sharp_ax)
+            self._top_shown = top
+        name = "38/η" if key == "adam" else ("2/η" if beta == 0 else "2(1 + β)/η")
+        at = int(summary["reached_at"][r])
+        self.reached.set_xdata([at, at] if at >= 0 else [np.nan, np.nan])
+        self.loss_reached.set_xdata([at, at] if at >= 0 else [np.nan, np.nan])
+        what = f"Adam, η = {lr:.3g}" if key == "adam" else f"η = {lr:.3g}, β = {beta:g}"
+        if summary["diverged"][r]:
+            verdict = "the run diverged"
+        elif at < 0:
+            verdict = f"the sharpness stayed below {name} (it had not got there yet)"
+        else:
+            verdict = (
+                f"reached {name} = {number(border)} at step {at},\nthen within ±10 % of it for "
+                f"{summary['within'][r]:.0%} of the next {int(summary['stayed'][r])} steps; "
+                f"loss {summary['loss_at_reach'][r]:.2g} → {loss[-1]:.2g}, "
+                f"up at {int(summary['rises'][r])} steps"
+            )
+        self.status.set_text("diverged" if summary["diverged"][r] else "")
+        self.status.set_visible(bool(summary["diverged"][r]))
+        self.set_title(f"{what}, seed {self.seed.value}: {verdict}")

@@ -1,0 +1,81 @@
+"""EdgeOfStability (notebook 09) driven from Python: every slider over its whole range."""
+
+import numpy as np
+import pytest
+from sliders import shows_a_picture, sweep
+
+from helpers.explorers.stability import METHODS, EdgeOfStability
+from helpers.stability import edge_runs
+
+
+@pytest.fixture(scope="module")
+def explorer():
+    # A smaller grid than the notebook's (fewer steps), so the test trains in a second or two.
+    gd = edge_runs("gd", (0.1, 0.14), (0.0, 0.5), (0, 1), steps=300, progress=False)
+    adam = edge_runs("adam", (0.005, 0.01), (0.9,), (0, 1), steps=300, progress=False)
+    return EdgeOfStability(gd, adam, lr=0.1)
+
+
+def shown_run(explorer):
+    runs = explorer.runs[explorer.key]
+    return runs, explorer.run_index
+
+
+def test_it_draws_the_chosen_run_and_its_border(strict, explorer):
+    assert explorer.message == "" and shows_a_picture(explorer)
+    runs, r = shown_run(explorer)
+    steps, sharp = explorer.curve.get_data()
+    np.testing.assert_array_equal(steps, runs.measured)
+    np.testing.assert_allclose(sharp, runs.sharpness[:, r])
+    assert explorer.border.get_ydata()[0] == pytest.approx(2 / 0.1)
+    assert explorer.title.startswith("η = 0.1, β = 0, seed 0: reached 2/η = 20 at step")
+    _, loss = explorer.loss_curve.get_data()
+    np.testing.assert_allclose(loss, runs.losses[:, r])
+
+
+def test_every_control_over_its_whole_range(strict, explorer):
+    for method in explorer.method.options:
+        explorer.method.value = method
+        key = METHODS[method]
+        assert list(explorer.lr.options) == sorted(set(explorer.runs[key].lrs.tolist()))
+        assert explorer.beta.disabled == (key == "adam")
+        for lr in sweep(explorer.lr):
+            explorer.lr.value = lr
+            for beta in sweep(explorer.beta):
+                explorer.beta.value = beta
+                for seed in sweep(explorer.seed):
+                    explorer.seed.value = seed
+                    assert explorer.message == "", explorer.message
+                    runs, r = shown_run(explorer)
+                    assert runs.lrs[r] == lr and runs.seeds[r] == seed
+                    border = explorer.border.get_ydata()[0]
+                    assert border == pytest.approx(runs.thresholds[r])
+                    top = explorer.sharp_ax.get_ylim()[1]
+                    assert 1.6 * border * (1 - 1e-9) <= top <= 1.6 * 2 * border * (1 + 1e-9)
+                    assert f"seed {seed}" in explorer.title
+    explorer.method.value = explorer.method.options[0]
+
+
+def test_the_borders_are_the_right_formulas(explorer):
+    explorer.method.value = "gradient descent / heavy ball"
+    explorer.lr.value, explorer.beta.value, explorer.seed.value = 0.14, 0.5, 0
+    assert explorer.border.get_ydata()[0] == pytest.approx(2 * 1.5 / 0.14)
+    assert explorer.gd_border.get_ydata()[0] == pytest.approx(2 / 0.14)
+    assert "reached 2(1 + β)/η = 21.4 at step" in explorer.title
+    explorer.method.value = "Adam (β₁ = 0.9)"
+    explorer.lr.value = 0.01
+    assert explorer.border.get_ydata()[0] == pytest.approx(38 / 0.01)
+    assert "reached 38/η = 3,800 at step" in explorer.title
+    assert np.isnan(explorer.gd_border.get_ydata()[0])  # Adam has no plain-GD border
+    assert explorer.title.startswith("Adam, η = 0.01, seed 0:")
+    explorer.method.value = "gradient descent / heavy ball"
+    assert np.isfinite(explorer.gd_border.get_ydata()[0])
+
+
+def test_a_run_that_never_got_to_its_border_says_so(strict):
+    # 20 steps are too few for the sharpness to rise from about 4 to 2/η = 20.
+    gd = edge_runs("gd", (0.1,), (0.0,), (0,), steps=20, every=5, progress=False)
+    adam = edge_runs("adam", (0.01,), (0.9,), (0,), steps=20, every=5, progress=False)
+    explorer = EdgeOfStability(gd, adam)
+    assert "stayed below 2/η" in explorer.title
+    assert np.isnan(explorer.reached.get_xdata()[0])
