@@ -8,6 +8,7 @@ import yaml
 
 ROOT = Path(__file__).resolve().parents[1]
 CONDA_TO_PIP = {"pytorch": "torch"}  # conda-forge names that differ from PyPI's
+NOT_IN_CONDA = {"hub"}  # extras for the hub test only: Binder runs no hub (deploy/ has their env)
 
 
 def normalise(name: str) -> str:
@@ -20,7 +21,10 @@ def requirement_name(requirement: str) -> str:
 
 def pip_packages() -> set[str]:
     project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
-    requirements = project["dependencies"] + sum(project["optional-dependencies"].values(), [])
+    extras = project["optional-dependencies"]
+    requirements = project["dependencies"] + sum(
+        (extras[name] for name in extras if name not in NOT_IN_CONDA), []
+    )
     return {requirement_name(r) for r in requirements}
 
 
