@@ -101,8 +101,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--notebook", default=START, help=f"the notebook to open ({START})")
     args = parser.parse_args(argv)
     if not args.hub.strip():
-        print("hub-link: give the hub's address: make hub-link HUB=https://hub.example.edu",
-              file=sys.stderr)
+        print(
+            "hub-link: give the hub's address: make hub-link HUB=https://hub.example.edu",
+            file=sys.stderr,
+        )
         return 2
     try:
         print(nbgitpuller_link(args.hub, args.repo, branch=args.branch, notebook=args.notebook))

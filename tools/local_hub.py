@@ -19,6 +19,7 @@ import os
 import secrets
 import shutil
 import socket
+import struct
 import subprocess
 import sys
 import textwrap
@@ -279,6 +280,17 @@ class LocalHub:
         return Student(self, name)
 
 
+def _decode(frame: str | bytes) -> dict:
+    """A kernel message from the server's websocket. Messages with binary buffers (a widget's
+    PNG) come as one binary frame: a count n, n offsets, the JSON message, then the buffers."""
+    if isinstance(frame, str):
+        return json.loads(frame)
+    (count,) = struct.unpack("!I", frame[:4])
+    offsets = struct.unpack(f"!{count}I", frame[4 : 4 + 4 * count])
+    end = offsets[1] if count > 1 else len(frame)
+    return json.loads(frame[offsets[0] : end].decode())
+
+
 def _alive(p: psutil.Process) -> bool:
     try:
         return p.is_running() and p.status() != psutil.STATUS_ZOMBIE
@@ -453,7 +465,7 @@ class Kernel:
         while not (idle and replied):
             if time.monotonic() > deadline:
                 raise TimeoutError(f"code did not finish in {timeout} s: {code[:80]!r}")
-            message = json.loads(socket_.recv())
+            message = _decode(socket_.recv())
             if message.get("parent_header", {}).get("msg_id") != msg_id:
                 continue
             kind = message["header"]["msg_type"]
