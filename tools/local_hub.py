@@ -137,7 +137,6 @@ class LocalHub:
                 # deploy/jupyter_server_config.py, as the image has it in its config path
                 "JUPYTER_CONFIG_PATH": "{server_config}",
                 "JUPYTERHUB_ACTIVITY_INTERVAL": "{self.activity_interval}",
-                "MPLBACKEND": "Agg",
             }}
 
             c.JupyterHub.services = [
