@@ -63,7 +63,14 @@ def origin(tmp_path_factory) -> Path:
 
 @pytest.fixture(scope="module")
 def hub(tmp_path_factory, origin):
-    local = LocalHub(tmp_path_factory.mktemp("hub"), idle_timeout=IDLE, cull_every=3)
+    # HUB_SINGLEUSER_PYTHON: the students' servers in another environment, e.g. one built from
+    # deploy/requirements.txt as the image is (default: this one, which has the same pins)
+    local = LocalHub(
+        tmp_path_factory.mktemp("hub"),
+        idle_timeout=IDLE,
+        cull_every=3,
+        singleuser_python=os.environ.get("HUB_SINGLEUSER_PYTHON"),
+    )
     local.start()
     try:
         yield local

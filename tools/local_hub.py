@@ -71,6 +71,8 @@ class LocalHub:
 
     ``idle_timeout`` and ``cull_every`` are the culler's settings in seconds; activity is
     reported every ``activity_interval`` seconds so that the culler sees it in time.
+    ``singleuser_python`` is the Python of the students' environment (default: this one), e.g.
+    a venv built from deploy/requirements.txt as the image is.
     """
 
     def __init__(
@@ -81,6 +83,7 @@ class LocalHub:
         cull_every: int = 300,
         activity_interval: int = 2,
         python: str = sys.executable,
+        singleuser_python: str | None = None,
     ):
         if idle_timeout < 1:
             raise ValueError(f"idle_timeout must be at least 1 second, got {idle_timeout}")
@@ -91,6 +94,7 @@ class LocalHub:
         self.idle_timeout, self.cull_every = idle_timeout, cull_every
         self.activity_interval = activity_interval
         self.python = python
+        self.singleuser_python = singleuser_python or python
         self.port, self.hub_port, self.api_port = free_port(), free_port(), free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.token = secrets.token_hex(32)  # the test's own admin service
@@ -101,7 +105,7 @@ class LocalHub:
     # -- start and stop -------------------------------------------------------------------
 
     def config(self) -> str:
-        singleuser = Path(self.python).parent / "jupyterhub-singleuser"
+        singleuser = Path(self.singleuser_python).parent / "jupyterhub-singleuser"
         server_config = self.workdir / "singleuser-config"
         return textwrap.dedent(f"""\
             # Written by tools/local_hub.py: a throwaway hub on 127.0.0.1.
@@ -214,7 +218,7 @@ class LocalHub:
             self._seen.setdefault(p.pid, p)
         return alive
 
-    def stop(self, timeout: float = 30) -> list[int]:
+    def stop(self, timeout: float = 60) -> list[int]:
         """Stop the hub (it stops the proxy, the culler and every server), then end whatever of
         the processes it started is still alive. Returns the ids of those that had to be
         killed."""
