@@ -279,6 +279,17 @@ class LocalHub:
         server = user.get("servers", {}).get("")
         return bool(server and server.get("ready"))
 
+    def ensure_server(self, name: str, timeout: float = 120) -> None:
+        """Start ``name``'s server if it is not running (the culler may have stopped it)."""
+        if self.server_running(name):
+            return
+        self.api("POST", f"/users/{name}/server")
+        deadline = time.monotonic() + timeout
+        while not self.server_running(name):
+            if time.monotonic() > deadline:
+                raise RuntimeError(f"{name}'s server did not start in {timeout} s")
+            time.sleep(0.5)
+
     def student(self, name: str) -> Student:
         return Student(self, name)
 
