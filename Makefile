@@ -3,6 +3,8 @@
 #   make test   set up .venv and run every test (unit tests, lint, every notebook through nbval)
 # Also: make bench (speed figures), make memory (each notebook's peak memory and run time),
 # make mutants (mutation testing, long), make format (ruff fix + format), make strip.
+# For lecturers: make hub-link HUB=https://hub.example.edu (the nbgitpuller link that hands the
+# course out on a JupyterHub); make hub-bench (per-student memory and slider latency on a hub).
 
 PYTHON ?= python3
 VENV   := .venv
@@ -11,7 +13,7 @@ READY  := $(VENV)/.ready
 # JupyterLab settings the course needs (no news pop-up), applied to this venv's JupyterLab only.
 LAB_SETTINGS := $(VENV)/share/jupyter/lab/settings/overrides.json
 
-.PHONY: setup lab test bench memory mutants format strip clean
+.PHONY: setup lab test bench memory mutants format strip clean hub-proxy hub-link hub-bench
 
 setup: $(READY) $(LAB_SETTINGS)
 
@@ -19,7 +21,7 @@ setup: $(READY) $(LAB_SETTINGS)
 $(READY): pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check \
-		-c constraints.txt -e ".[course,test]"
+		-c constraints.txt -e ".[course,test,hub]"
 	touch $@
 
 $(LAB_SETTINGS): jupyter/overrides.json $(READY)
@@ -30,7 +32,7 @@ $(LAB_SETTINGS): jupyter/overrides.json $(READY)
 lab: setup
 	cd notebooks && ../$(BIN)/jupyter lab --allow-root --ip=127.0.0.1 00_start_here.ipynb
 
-test: setup
+test: setup hub-proxy
 	$(BIN)/python -m pytest
 
 bench: setup
@@ -52,6 +54,27 @@ format: setup
 
 strip: setup
 	$(BIN)/jupyter nbconvert --clear-output --inplace notebooks/*.ipynb
+
+# JupyterHub's proxy for the hub test, from npm at the versions in tests/hub/package-lock.json,
+# into the git-ignored .venv/. Without npm the hub test skips (outside CI) and says why.
+HUB_PROXY := $(VENV)/hub-proxy/.ready
+hub-proxy: $(HUB_PROXY)
+$(HUB_PROXY): tests/hub/package.json tests/hub/package-lock.json $(READY)
+	@if command -v npm >/dev/null 2>&1; then \
+		mkdir -p $(dir $@) && cp tests/hub/package.json tests/hub/package-lock.json $(dir $@) && \
+		cd $(dir $@) && npm ci --no-fund --no-audit --loglevel=error && touch .ready; \
+	else \
+		echo "npm not found: the hub test will skip (Debian: apt-get install nodejs npm)"; \
+	fi
+
+# The link to hand out. HUB= the hub's address; REPO= owner/name or a git URL (default: the
+# address in pyproject.toml); BRANCH= (default: the repository's default branch).
+hub-link:
+	@$(PYTHON) -m tools.hub_link --hub "$(HUB)" $(if $(REPO),--repo "$(REPO)") \
+		$(if $(BRANCH),--branch "$(BRANCH)")
+
+hub-bench: setup hub-proxy
+	$(BIN)/python benchmarks/hub.py
 
 clean:
 	rm -rf $(VENV) *.egg-info

@@ -8,6 +8,9 @@ import yaml
 
 ROOT = Path(__file__).resolve().parents[1]
 CONDA_TO_PIP = {"pytorch": "torch"}  # conda-forge names that differ from PyPI's
+# Extras that conda and Binder do not install: the hub test's (Binder runs no hub; deploy/ has the
+# hub's environment) and the maintainers' mutation tester.
+NOT_IN_CONDA = {"hub", "mutation"}
 
 
 def normalise(name: str) -> str:
@@ -18,14 +21,11 @@ def requirement_name(requirement: str) -> str:
     return normalise(re.split(r"[<>=!~\[; ]", requirement, maxsplit=1)[0])
 
 
-MAINTAINER_ONLY = {"mutation"}  # extras for maintainers' machines, not for conda or Binder
-
-
-def pip_packages(extras_for_users: bool = True) -> set[str]:
+def pip_packages(every_extra: bool = False) -> set[str]:
     project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
     extras = project["optional-dependencies"]
-    chosen = [e for e in extras if not (extras_for_users and e in MAINTAINER_ONLY)]
-    requirements = project["dependencies"] + sum((extras[e] for e in chosen), [])
+    chosen = [name for name in extras if every_extra or name not in NOT_IN_CONDA]
+    requirements = project["dependencies"] + sum((extras[name] for name in chosen), [])
     return {requirement_name(r) for r in requirements}
 
 
@@ -63,7 +63,7 @@ def test_conda_versions_are_the_pinned_ones():
 
 def test_every_package_is_pinned_and_torch_is_the_cpu_build():
     locked = pins()
-    assert pip_packages(extras_for_users=False) <= set(locked)
+    assert pip_packages(every_extra=True) <= set(locked)
     assert locked["torch"] == "2.13.0"
     assert conda_packages()["torch"] == "2.13.0=cpu*"
     assert not any(name.startswith("nvidia") for name in locked)  # no CUDA wheels
