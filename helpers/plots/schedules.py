@@ -36,7 +36,7 @@ def noise_ball(gaps: dict[str, np.ndarray], steps: int):
     ax.set(yscale="log", xlabel="step t", ylabel=r"$L(\theta_t) - L_{min}$", xlim=(0, steps))
     ax.grid(True, alpha=0.3)
     ax.legend(fontsize=11)
-    ax.set_title("mini-batch SGD on the seed-000 loss: median over runs, 10–90 % band")
+    ax.set_title("mini-batch SGD on the line data (y = 3x + 2): median over runs, 10–90 % band")
     return figure
 
 
