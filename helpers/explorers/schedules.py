@@ -65,9 +65,9 @@ class ScheduleExplorer(Explorer):
     r"""A learning-rate schedule η_t and the mini-batch run it drives.
 
     The run: ``optimizer`` with η_t from the schedule, mini-batch gradients (B = ``batch_size``)
-    of L(w, b) = (1/n) Σ (w xᵢ + b − yᵢ)² on the line data (``helpers.data.linear_data``), from (w, b) = (0, 0). The grey
-    reference run keeps η₀ constant and sees exactly the same batches, so the difference between
-    the two is the schedule's alone.
+    of L(w, b) = (1/n) Σ (w xᵢ + b − yᵢ)² on the line data (``helpers.data.linear_data``), from
+    (w, b) = (0, 0). The grey reference run keeps η₀ constant and sees exactly the same batches,
+    so the difference between the two is the schedule's alone.
     """
 
     def __init__(
