@@ -1,7 +1,7 @@
 r"""Explorer for notebook 07 (learning-rate schedules).
 
 * ``ScheduleExplorer``: pick a schedule and its parameters; see η_t against t (left), the
-  mini-batch SGD run it drives on the line data's regression loss (middle) and f − f_min against
+  mini-batch SGD run it drives on the line data's regression loss (middle) and L − L_min against
   step (right), next to the same run at the constant η₀ (grey), which sees the same batches.
 """
 
@@ -240,5 +240,5 @@ class ScheduleExplorer(Explorer):
 
     @property
     def final_gaps(self) -> np.ndarray:
-        """f − f_min at the last step: [schedule, constant η₀] (NaN for a diverged run)."""
+        """L − L_min at the last step: [schedule, constant η₀] (NaN for a diverged run)."""
         return self.result.losses[-1] - self.loss.min_value
