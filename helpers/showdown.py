@@ -35,8 +35,9 @@ __all__ = [
     "best_at",
 ]
 
-# The seven contenders, each a function of η, with the settings the seed-003 article quotes
-# (momentum 0.9, RMSprop ρ = α = 0.99 is PyTorch's default, Adam β = (0.9, 0.999)).
+# The seven contenders, each a function of η, with the Keras-style settings a Chinese blog post on
+# epochs and batch sizes quotes (notebook 05 cites it): momentum 0.9, Adam β = (0.9, 0.999);
+# RMSprop keeps PyTorch's default α = 0.99 (the post quotes Keras's ρ = 0.9).
 OPTIMIZERS: dict[str, Callable] = {
     "GD": lambda lr: SGD(lr=lr),
     "momentum": lambda lr: SGD(lr=lr, momentum=0.9),

@@ -5,8 +5,8 @@ from helpers.data import linear_data
 from helpers.minibatch import MiniBatches
 
 
-def test_seed000_data_are_the_articles_draws():
-    np.random.seed(42)  # noqa: NPY002 -- exactly what the seed-000 article runs
+def test_linear_data_are_the_tutorials_draws():
+    np.random.seed(42)  # noqa: NPY002 -- exactly what the PyTorch mini-batch tutorial runs
     X = np.random.rand(1000, 1)  # noqa: NPY002
     y = 3 * X + 2 + np.random.randn(1000, 1) * 0.1  # noqa: NPY002
     data = linear_data()

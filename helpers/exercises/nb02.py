@@ -123,7 +123,7 @@ def _test_hessians() -> dict[str, np.ndarray]:
     return {
         "diag(1, 10)": np.diag([1.0, 10.0]),
         "a rotated quadratic (κ = 5, 30°, L = 4)": Quadratic(5, angle=30, L=4).hessian,
-        "the seed-000 regression loss": LinearRegression(data.x, data.y).hessian,
+        "the regression loss on the line data": LinearRegression(data.x, data.y).hessian,
     }
 
 

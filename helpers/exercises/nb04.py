@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from ..checks import Feedback, check_number
 
-N = 1000  # the seed-000 data set
+N = 1000  # the line data set (helpers.data.linear_data)
 
 
 def variance_factor(answer) -> Feedback:

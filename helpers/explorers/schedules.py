@@ -1,7 +1,7 @@
 r"""Explorer for notebook 07 (learning-rate schedules).
 
 * ``ScheduleExplorer``: pick a schedule and its parameters; see η_t against t (left), the
-  mini-batch SGD run it drives on the seed-000 regression loss (middle) and f − f_min against
+  mini-batch SGD run it drives on the line data's regression loss (middle) and L − L_min against
   step (right), next to the same run at the constant η₀ (grey), which sees the same batches.
 """
 
@@ -65,9 +65,9 @@ class ScheduleExplorer(Explorer):
     r"""A learning-rate schedule η_t and the mini-batch run it drives.
 
     The run: ``optimizer`` with η_t from the schedule, mini-batch gradients (B = ``batch_size``)
-    of L(w, b) = (1/n) Σ (w xᵢ + b − yᵢ)² on the seed-000 data, from (w, b) = (0, 0). The grey
-    reference run keeps η₀ constant and sees exactly the same batches, so the difference between
-    the two is the schedule's alone.
+    of L(w, b) = (1/n) Σ (w xᵢ + b − yᵢ)² on the line data (``helpers.data.linear_data``), from
+    (w, b) = (0, 0). The grey reference run keeps η₀ constant and sees exactly the same batches,
+    so the difference between the two is the schedule's alone.
     """
 
     def __init__(
@@ -113,7 +113,7 @@ class ScheduleExplorer(Explorer):
         self.lr_ax.grid(True, alpha=0.3)
         draw_contours(self.ax, self.loss, resolution=120)
         self.ax.set(xlim=(-0.5, 5.0), ylim=(-0.5, 3.5))  # the start (0, 0) and the minimum
-        self.ax.set_title("mini-batch paths on the seed-000 loss", fontsize=11)
+        self.ax.set_title("mini-batch paths on the line data's loss", fontsize=11)
         self.loss_ax.set(yscale="log", xlabel="step t", ylabel=r"$L(\theta_t) - L_{min}$")
         self.loss_ax.grid(True, alpha=0.3)
         self.loss_ax.set_ylim(1e-7, 1e2)
@@ -240,5 +240,5 @@ class ScheduleExplorer(Explorer):
 
     @property
     def final_gaps(self) -> np.ndarray:
-        """f − f_min at the last step: [schedule, constant η₀] (NaN for a diverged run)."""
+        """L − L_min at the last step: [schedule, constant η₀] (NaN for a diverged run)."""
         return self.result.losses[-1] - self.loss.min_value

@@ -193,11 +193,11 @@ def eigen_errors(measured, theory, eigenvalues, lr):
 
 
 def regression_descent(objective: Objective, paths: dict, gaps: dict, truth=(3.0, 2.0)):
-    """Left: GD paths on the contours of the regression loss f(w, b), with the least-squares
-    solution (gold star) and the true line (white cross). Right: f − f_min against step."""
+    """Left: GD paths on the contours of the regression loss L(w, b), with the least-squares
+    solution (gold star) and the true line (white cross). Right: L − L_min against step."""
     figure, (ax, loss_ax) = new_figure(11.0, 4.6, ncols=2)
     draw_contours(ax, objective)
-    ax.plot([], [], "*", color="gold", mec="black", ms=13, label="least squares: min of f")
+    ax.plot([], [], "*", color="gold", mec="black", ms=13, label="least squares: min of L(w, b)")
     ax.plot(
         *truth, "P", color="white", mec="black", ms=10, zorder=1.5, label=f"true (w, b) = {truth}"
     )
@@ -210,10 +210,10 @@ def regression_descent(objective: Objective, paths: dict, gaps: dict, truth=(3.0
     ax.yaxis.label.set_fontsize(13)
     ax.set_aspect("equal")
     ax.legend(loc="upper right", fontsize=10)
-    ax.set_title(r"paths on the contours of $f(w, b)$", fontsize=13)
+    ax.set_title(r"paths on the contours of $L(w, b)$", fontsize=13)
     for (label, gap), color in zip(gaps.items(), COLORS, strict=False):
         loss_ax.plot(np.arange(len(gap)), gap, color=color, lw=2, label=label)
-    loss_ax.set(yscale="log", xlabel="step t", ylabel=r"$f(\theta_t) - f_{min}$")
+    loss_ax.set(yscale="log", xlabel="step t", ylabel=r"$L(\theta_t) - L_{min}$")
     loss_ax.xaxis.label.set_fontsize(13)
     loss_ax.yaxis.label.set_fontsize(13)
     loss_ax.grid(True, which="major", alpha=0.3)

@@ -26,7 +26,7 @@ def schedule_gallery(curves: dict[str, np.ndarray], steps: np.ndarray):
 
 
 def noise_ball(gaps: dict[str, np.ndarray], steps: int):
-    """f − f_min against step (the median over runs, with the 10–90 % band) for each setting."""
+    """L − L_min against step (the median over runs, with the 10–90 % band) for each setting."""
     figure, ax = new_figure(9.0, 4.2)
     t = np.arange(steps + 1)
     for (label, gap), color in zip(gaps.items(), ["tab:red", "tab:gray", "tab:blue"], strict=False):
@@ -36,7 +36,7 @@ def noise_ball(gaps: dict[str, np.ndarray], steps: int):
     ax.set(yscale="log", xlabel="step t", ylabel=r"$L(\theta_t) - L_{min}$", xlim=(0, steps))
     ax.grid(True, alpha=0.3)
     ax.legend(fontsize=11)
-    ax.set_title("mini-batch SGD on the seed-000 loss: median over runs, 10–90 % band")
+    ax.set_title("mini-batch SGD on the line data (y = 3x + 2): median over runs, 10–90 % band")
     return figure
 
 

@@ -24,7 +24,7 @@ __all__ = [
     "schedules_figure",
     "variance_figure",
     "throughput_figure",
-    "article_figure",
+    "tutorial_figure",
     "fair_axes_figure",
     "tradeoff_figure",
 ]
@@ -163,9 +163,10 @@ def throughput_figure(results: Mapping[str, Mapping[int, float]]) -> StaticFigur
     return figure
 
 
-def article_figure(losses: Mapping[str, Sequence[float]], colors: Sequence[str]) -> StaticFigure:
-    """The seed-000 article's plot: the mean batch loss of each epoch, one curve per method,
-    on a linear axis as the article drew it (left) and on a log axis (right)."""
+def tutorial_figure(losses: Mapping[str, Sequence[float]], colors: Sequence[str]) -> StaticFigure:
+    """The PyTorch mini-batch tutorial's plot (notebook 04): the mean batch loss of each epoch,
+    one curve per method, on a linear axis as the tutorial drew it (left) and on a log axis
+    (right)."""
     figure, axes = new_figure(11.0, 4.0, ncols=2)
     for ax, scale in zip(axes, ("linear", "log"), strict=True):
         for (label, curve), color in zip(losses.items(), colors, strict=False):
