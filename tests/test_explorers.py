@@ -7,7 +7,7 @@ import pytest
 from PIL import Image
 from sliders import sweep
 
-from helpers.engine import Explorer, lr_slider, round_lr_slider
+from helpers.engine import Explorer, lr_slider
 from helpers.explorers import ParabolaGD
 
 
@@ -145,7 +145,7 @@ def test_contour_explorer_every_control_over_its_whole_range(strict, contour):
 
 def test_contour_explorer_largest_learning_rate_says_diverged(strict, contour):
     contour.picker.value = "quadratic"
-    contour.named_controls["lr"].value = 10 ** contour.named_controls["lr"].max
+    contour.named_controls["lr"].value = contour.named_controls["lr"].options[-1]
     assert "diverged" not in contour.title  # step-by-step: not yet, at step 0
     contour.stepper.play.value = contour.stepper.play.max
     assert "GD: diverged at step" in contour.title
@@ -192,13 +192,20 @@ def test_controls_have_the_ranges_the_course_needs():
     batch = batch_size_slider(1000)
     assert batch.options[:3] == (1, 2, 4) and batch.options[-2:] == (512, 1000)
     lr = lr_slider(0.1, 1e-4, 10)
-    stops = lr.base ** np.arange(lr.min, lr.max + lr.step / 2, lr.step)
-    assert lr.min <= -4 and lr.max >= 1
-    assert lr.value == 0.1
-    rounded = round_lr_slider(0.1, 1e-3, 1.5)  # the values the narrative names are stops
-    assert rounded.value == 0.1 and {0.5, 0.8, 1.0, 1.5} <= set(rounded.options)
-    for power_of_two in (0.25, 0.5, 1.0, 2.0):  # thresholds the notebooks ask about are stops
-        assert np.min(np.abs(stops - power_of_two)) < 1e-9
+    assert lr.options[0] == 1e-4 and lr.options[-1] == 10 and lr.value == 0.1
+    stops = np.array(lr.options)
+    ratios = stops[1:] / stops[:-1]
+    assert np.all((ratios > 1.19) & (ratios < 1.34))  # one press: 20–33 %
+    assert {0.1, 0.2, 0.3, 0.5, 0.8, 1.0, 1.5} <= set(lr.options)  # read exactly as written
+    for power_of_two in (0.25, 0.5, 1.0, 2.0, 4.0):  # thresholds the notebooks ask about
+        assert power_of_two in lr.options
+    asked = lr_slider(0.73, 1e-3, 1.5)  # any value a notebook opens at is a stop, exactly
+    assert asked.value == 0.73 and 0.73 in asked.options and 0.8 in asked.options
+    assert beta_slider(0.82).value == 0.82 and {0.9, 0.99, 0.999} <= set(beta_slider().options)
+    with pytest.raises(ValueError, match="value must lie"):
+        lr_slider(5.0, 1e-3, 1.5)
+    with pytest.raises(ValueError, match="beta must lie"):
+        beta_slider(1.0)
 
 
 def test_a_bad_hyperparameter_shows_its_error_in_the_figure():

@@ -69,8 +69,8 @@ def test_heavy_ball_explorer_draws_both_runs_and_every_control(strict):
 def test_heavy_ball_explorer_largest_learning_rates_say_diverged(strict):
     explorer = heavy_ball_explorer()
     controls = explorer.named_controls
-    controls["gd_lr"].value = 10 ** controls["gd_lr"].max
-    controls["lr"].value = 10 ** controls["lr"].max  # 4 > 2(1 + β)/L for every β < 1
+    controls["gd_lr"].value = controls["gd_lr"].options[-1]
+    controls["lr"].value = controls["lr"].options[-1]  # 4 > 2(1 + β)/L for every β < 1
     assert "GD: diverged at step" in explorer.title
     assert "heavy ball: diverged at step" in explorer.title
     assert explorer.status.get_visible()
@@ -142,7 +142,7 @@ def test_nesterov_explorer_every_control_over_its_whole_range(strict):
 
 def test_nesterov_explorer_largest_learning_rate_says_diverged(strict):
     explorer = NesterovExplorer()
-    explorer.lr.value = 10**explorer.lr.max
+    explorer.lr.value = explorer.lr.options[-1]
     explorer.steps.value = explorer.steps.max
     explorer.stepper.play.value = explorer.stepper.play.max
     assert "heavy ball: diverged at step" in explorer.title
@@ -230,7 +230,7 @@ def test_nonconvex_explorer_every_control_and_divergence(strict):
             explorer.named_controls["beta"].value = beta
             assert explorer.message == ""
     explorer.picker.value = "Rosenbrock"
-    explorer.named_controls["lr"].value = 10 ** explorer.named_controls["lr"].max
+    explorer.named_controls["lr"].value = explorer.named_controls["lr"].options[-1]
     assert "GD: diverged at step" in explorer.title
 
 
