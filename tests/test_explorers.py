@@ -266,3 +266,37 @@ def test_tidy_rounds_a_log_sliders_stop_to_what_the_student_chose(raw, shown):
 
     assert tidy(raw) == shown
     assert tidy(0.123456789012) == 0.123456789  # ten significant digits, no more
+
+
+def test_a_long_diverged_message_stays_inside_its_panel():
+    from helpers import LinearRegression
+    from helpers.data import linear_data
+    from helpers.explorers import Setup
+    from helpers.minibatch import MinibatchGradient
+
+    data = linear_data()
+    loss = LinearRegression(data.x, data.y)
+
+    def runs(lr, B):
+        noisy = Setup(SGD(lr=lr), MinibatchGradient(loss, batch_size=B, seed=0))
+        return {"mini-batch SGD": noisy, "gradient descent (B = n)": SGD(lr=lr)}
+
+    explorer = ContourExplorer(
+        loss, runs, lr=lr_slider(1.0, high=1.0), B=batch_size_slider(1000, 32), steps=200
+    )
+    assert explorer.status.get_visible() and "diverged" in explorer.status.get_text()
+    renderer = explorer.canvas.get_renderer()
+    text, panel = explorer.status.get_window_extent(renderer), explorer.ax.bbox
+    assert panel.x0 <= text.x0 and text.x1 <= panel.x1  # not into the loss panel
+
+
+def test_equal_axes_make_one_unit_as_long_on_both_axes():
+    explorer = ContourExplorer(
+        Quadratic(4, angle=30, L=4),
+        lambda lr: {"GD": SGD(lr=lr)},
+        lr=lr_slider(0.1),
+        equal_axes=True,
+    )
+    box = explorer.ax.get_window_extent()
+    (x0, x1), (y0, y1) = explorer.ax.get_xlim(), explorer.ax.get_ylim()
+    assert np.isclose(box.width / (x1 - x0), box.height / (y1 - y0), rtol=0.01)

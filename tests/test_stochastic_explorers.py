@@ -402,3 +402,19 @@ def test_noise_ball_counts_the_runs_that_diverged(ball, strict):
     assert 0 < gone < len(ball.run_diverged_at), "this setting should split the runs"
     assert f"{gone} of {len(ball.run_diverged_at)} runs diverged at step" in ball.title
     assert np.isfinite(ball.rms) and np.all(np.isfinite(ball.mean_gap.get_data()[1]))
+
+
+def test_noise_ball_counter_follows_its_picture(loss):
+    """While playing, the step counter must not run ahead of the picture: the picture is sent
+    first, then the counter, both for the same step."""
+    from helpers.explorers.stochastic import NoiseBall
+
+    ball = NoiseBall(loss, runs=20, epochs=1)
+    sent = []
+    ball.image.observe(lambda change: sent.append(("picture", ball.title)), names="value")
+    ball.stepper.label.observe(lambda change: sent.append(("counter", change.new)), names="value")
+    ball.stepper.play.value = 0
+    ball.stepper.advance()
+    assert [kind for kind, _ in sent][-2:] == ["picture", "counter"]
+    step = ball.stepper.value
+    assert sent[-1][1].startswith(f"step {step} /") and sent[-2][1].startswith(f"step {step} ")

@@ -206,12 +206,22 @@ SCHEDULE_CHOICES = {
 
 
 class IterationControls(StepControls):
-    """Step / Play / Reset that move ``stride`` iterations at a time."""
+    """Step / Play / Reset that move ``stride`` iterations at a time.
+
+    Its counter is written by the explorer after the new picture (``show_counter``): written
+    first, as StepControls does, it ran one frame ahead of the picture while playing.
+    """
 
     def __init__(self, steps: int, stride: int):
         super().__init__(steps)
         self.stride = stride
         self.play.step = stride
+
+    def _label(self):
+        pass  # the explorer calls show_counter once the picture is out
+
+    def show_counter(self):
+        StepControls._label(self)
 
     def advance(self) -> None:
         self.play.value = min(self.play.value + self.stride, self.play.max)
@@ -317,6 +327,10 @@ class NoiseBall(Explorer):
             order = sample_order(gradient, self.total)
             self._samples[seed] = self.loss.x[order], self.loss.y[order]
         return self._samples[seed]
+
+    def refresh(self, change=None) -> None:
+        super().refresh(change)
+        self.stepper.show_counter()  # after the picture: the counter never runs ahead of it
 
     def update(self) -> None:
         key = (self.lr.value, self.schedule.value, self.seed.value)
