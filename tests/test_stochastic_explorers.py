@@ -418,3 +418,14 @@ def test_noise_ball_counter_follows_its_picture(loss):
     assert [kind for kind, _ in sent][-2:] == ["picture", "counter"]
     step = ball.stepper.value
     assert sent[-1][1].startswith(f"step {step} /") and sent[-2][1].startswith(f"step {step} ")
+
+
+def test_throughput_ceiling_holds_every_point_even_when_b1_was_timed_slow():
+    from helpers.plots.stochastic import throughput_figure
+
+    busy = {1: 500.0, 2: 1900.0, 4: 3900.0, 8: 7000.0}  # B = 1 timed while the machine was busy
+    figure = throughput_figure({"model": busy})
+    ax = figure.axes[0]
+    measured, ceiling = ax.get_lines()[0], ax.get_lines()[1]
+    assert np.all(ceiling.get_ydata() >= measured.get_ydata() * (1 - 1e-12))
+    assert np.isclose(ceiling.get_ydata()[1], 1900.0)  # anchored at the fastest step (B = 2)
