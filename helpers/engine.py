@@ -45,6 +45,7 @@ __all__ = [
     "Explorer",
     "lr_slider",
     "round_lr_slider",
+    "round_stops",
     "batch_size_slider",
     "beta_slider",
     "function_picker",
@@ -60,33 +61,31 @@ _STYLE = {"description_width": "initial"}
 
 
 # -- controls: one look for every notebook ---------------------------------------------------
-LOG2_STEP = math.log10(2) / 15  # 15 slider stops per doubling
+NICE = (1.0, 1.2, 1.5, 2.0, 2.5, 3.0, 4.0, 5.0, 6.0, 8.0)  # ten round numbers per decade
 
 
-def lr_slider(value: float = 0.1, low: float = 1e-3, high: float = 3.0, description="η (lr)"):
-    """The learning rate as a log slider: equal distances along it are equal ratios.
-
-    Its stops lie on a grid that contains every power of two (…, 0.25, 0.5, 1, 2, …), so the
-    thresholds the notebooks discuss (η = 1/L and 2/L for L a power of two) can be hit exactly;
-    one arrow-key press changes η by 4.7 %, fifteen presses double it.
-    """
-    lowest = math.floor(round(math.log10(low) / LOG2_STEP, 6)) * LOG2_STEP
-    highest = math.ceil(round(math.log10(high) / LOG2_STEP, 6)) * LOG2_STEP
-    return widgets.FloatLogSlider(
-        value=value,
-        base=10,
-        min=lowest,
-        max=highest,
-        step=LOG2_STEP,
-        description=description,
-        readout_format=".3",  # d3 format: 3 significant digits, no trailing zeros
-        style=_STYLE,
-        layout=widgets.Layout(width="340px"),
-    )
+def round_stops(low: float, high: float, value: float | None = None) -> list[float]:
+    """Round numbers from ``low`` to ``high``, ten per decade (…, 0.1, 0.12, 0.15, 0.2, 0.25,
+    0.3, 0.4, 0.5, 0.6, 0.8, 1, …), plus ``value`` itself if it is not one of them."""
+    if not 0 < low < high:
+        raise ValueError(f"need 0 < low < high, got low={low}, high={high}")
+    decades = range(math.floor(math.log10(low)), math.ceil(math.log10(high)) + 1)
+    stops = {round(m * 10.0**d, 12) for d in decades for m in NICE}
+    stops = {v for v in stops if low * (1 - 1e-9) <= v <= high * (1 + 1e-9)}
+    if value is not None:
+        if not low * (1 - 1e-9) <= value <= high * (1 + 1e-9):
+            raise ValueError(f"value must lie in [{low:g}, {high:g}], got {value}")
+        stops.add(float(value))
+    return sorted(stops)
 
 
 def _stops_slider(options, value, description):
-    """A slider over the given stops (the nearest stop to what was asked is ``value``)."""
+    """A slider over the given stops; its readout shows the stop exactly as written.
+
+    A selection slider, because every value the narrative asks a student to set must be a stop
+    that reads exactly that value (a log slider's stops 10^(k·step) read 0.0992 where the text
+    says 0.1). Its readout cannot be typed into: the text never suggests typing.
+    """
     return widgets.SelectionSlider(
         options=options,
         value=value,
@@ -96,17 +95,19 @@ def _stops_slider(options, value, description):
     )
 
 
-NICE = (1.0, 1.2, 1.5, 2.0, 2.5, 3.0, 4.0, 5.0, 6.0, 8.0)  # ten round numbers per decade
-
-
-def round_lr_slider(value: float = 0.1, low: float = 1e-3, high: float = 1.5, description="η (lr)"):
+def lr_slider(value: float = 0.1, low: float = 1e-3, high: float = 3.0, description="η (lr)"):
     """The learning rate on round stops, ten per decade (…, 0.1, 0.12, 0.15, 0.2, 0.25, 0.3,
-    0.4, 0.5, 0.6, 0.8, 1, 1.2, 1.5): nearly even on a log scale, and every value the text asks
-    a student to try (0.1, 0.5, 0.8, 1) is a stop, so the figure shows exactly that η."""
-    decades = range(math.floor(math.log10(low)), math.ceil(math.log10(high)) + 1)
-    stops = sorted({round(m * 10.0**d, 10) for d in decades for m in NICE})
-    options = [v for v in stops if low * (1 - 1e-9) <= v <= high * (1 + 1e-9)]
-    return _stops_slider(options, min(options, key=lambda v: abs(math.log(v / value))), description)
+    0.4, 0.5, 0.6, 0.8, 1, 1.2, 1.5, 2, …), nearly even on a log scale (one arrow-key press
+    changes η by 20–33 %, three presses about double it, ten multiply it by 10).
+
+    ``value`` is always a stop (added if it is not a round number), so the η a notebook opens
+    an explorer at is shown exactly; the powers of two 0.25, 0.5, 1, 2, 4 are stops.
+    """
+    stops = round_stops(low, high, value)
+    return _stops_slider(stops, float(value), description)
+
+
+round_lr_slider = lr_slider  # the older name: the two were merged into one round-number slider
 
 
 def batch_size_slider(n: int, value: int = 32, description="batch size B"):
@@ -118,15 +119,18 @@ def batch_size_slider(n: int, value: int = 32, description="batch size B"):
 
 
 def beta_slider(value: float = 0.9, description="β", high: float = 0.999):
-    """β from 0 to ``high`` (0.999 by default), with stops that crowd towards 1.
+    """β from 0 to ``high`` (0.999 by default), with round stops that crowd towards 1.
 
-    What matters about β is the averaging window 1/(1 − β), so the stops are even in
-    log(1 − β), ten per decade: 0, 0.5, …, 0.9, …, 0.99, …, 0.999 (the frameworks' defaults
-    0.9, 0.99 and 0.999 are stops).
+    What matters about β is the averaging window 1/(1 − β), so the stops are round values of
+    1 − β, ten per decade: 0, 0.2, 0.4, 0.5, 0.6, 0.7, 0.75, 0.8, 0.85, 0.88, 0.9, 0.92, …,
+    0.99, …, 0.999 (the frameworks' defaults 0.9, 0.99 and 0.999 are stops). ``value`` is
+    always a stop (added if it is not one), so the β a notebook asks for reads exactly.
     """
-    last = round(-10 * math.log10(1 - high))
-    options = [0.0] + [round(1 - 10 ** (-k / 10), 4) for k in range(3, last + 1)]
-    return _stops_slider(options, min(options, key=lambda b: abs(b - value)), description)
+    if not 0 <= value <= high < 1:
+        raise ValueError(f"beta must lie in [0, {high}], got {value}")
+    gaps = round_stops(round(1 - high, 12), 1.0)
+    options = {round(1 - gap, 12) for gap in gaps} | {float(value)}
+    return _stops_slider(sorted(options), float(value), description)
 
 
 def condition_number_slider(value: float = 10.0, high: float = 1000.0, description="κ = L/μ"):

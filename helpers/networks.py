@@ -206,7 +206,12 @@ def _train(model, x, y, optimizer, epochs, batch_size, seed, progress) -> list[f
             total += loss.detach() * len(xb)
         losses.append(total.item() / n)
         if progress:
-            epoch_range.set_postfix(loss=f"{losses[-1]:.4f}", refresh=False)
+            epoch_range.set_postfix(epoch_loss=f"{losses[-1]:.4f}", refresh=False)
+    if progress:
+        # end on the number the notebooks print, the loss on all the data after training (an
+        # epoch's loss is the mean of its batch losses *before* each update: a little higher)
+        final = {"epoch_loss": f"{losses[-1]:.4f}", "loss": f"{loss_fn(model, x, y):.4f}"}
+        epoch_range.set_postfix(final, refresh=True)
     return losses
 
 

@@ -51,7 +51,7 @@ def test_adaptive_steps_are_bounded_so_the_largest_rate_stays_finite(strict):
     for make in (rmsprop_explorer, bias_correction_explorer, weight_decay_explorer):
         explorer = make()
         lr = explorer.named_controls["lr"]
-        lr.value = 10**lr.max
+        lr.value = lr.options[-1]
         if explorer.stepper:
             explorer.stepper.play.value = explorer.stepper.play.max
         assert explorer.message == "" and "diverged" not in explorer.title
@@ -87,7 +87,7 @@ def test_weight_decay_explorer_zero_decay_makes_adamw_adam():
     q = explorer.objective
     np.testing.assert_allclose(
         np.column_stack(explorer.paths["AdamW"].get_data()),
-        run(AdamW(lr=0.05, weight_decay=0.5), q, q.x0, 300).path,
+        run(AdamW(lr=0.05, weight_decay=0.5), q, q.x0, explorer.steps.value).path,
     )
     assert not np.allclose(
         *(np.column_stack(explorer.paths[k].get_data()) for k in ("Adam + L2", "AdamW"))
@@ -188,7 +188,7 @@ def test_inspector_every_control_over_its_whole_range(strict):
 
 def test_inspector_largest_learning_rate_says_diverged(strict):
     explorer = AdaptiveInspector(optimizer="SGD")
-    explorer.lr.value = 10**explorer.lr.max
+    explorer.lr.value = explorer.lr.options[-1]
     explorer.stepper.play.value = explorer.stepper.play.max
     assert "diverged at step" in explorer.title
     assert explorer.status.get_visible() and explorer.message == ""
@@ -204,3 +204,19 @@ def test_bias_correction_checkbox_changes_the_first_step(strict):
     beta1, beta2 = explorer.beta1.value, explorer.beta2.value
     np.testing.assert_allclose(np.abs(with_correction), 0.1, rtol=1e-6)
     np.testing.assert_allclose(np.abs(without), 0.1 * (1 - beta1) / np.sqrt(1 - beta2), rtol=1e-6)
+
+
+def test_inspector_epsilon_prompt_is_answerable_and_adadelta_gets_its_defaults():
+    explorer = AdaptiveInspector(optimizer="Adam", lr=0.1)
+    assert explorer.eps.options[-1] == 1e4 and 1e-8 in explorer.eps.options
+    explorer.eps.value = 1e4  # ε ≫ √v̂: one flat effective step η/ε for both coordinates
+    assert np.allclose(explorer.inspection.effective[1:], 0.1 / 1e4, rtol=0.02)
+    explorer.eps.value = 1e-8
+    explorer.optimizer.value = "Adadelta"
+    assert (explorer.lr.value, explorer.beta2.value, explorer.eps.value) == (1.0, 0.9, 1e-6)
+    assert explorer.message == ""
+    low, high = explorer.eff_ax.get_ylim()
+    effective = explorer.inspection.effective[1:]
+    assert low <= np.nanmin(effective) and np.nanmax(effective) <= high  # on the axis
+    explorer.optimizer.value = "Adam"  # back: the settings from before Adadelta
+    assert (explorer.lr.value, explorer.beta2.value, explorer.eps.value) == (0.1, 0.999, 1e-8)

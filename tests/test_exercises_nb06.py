@@ -114,3 +114,27 @@ def test_adam_mistakes_in_the_moments_are_caught_before_theta():
     assert "your <code>v</code>" in nb06.adam_step(absolute).message
     crash = nb06.adam_step(lambda *args: undefined_name)  # noqa: F821
     assert crash.correct is False and "NameError" in crash.message
+
+
+def test_keras_epsilon_hat_is_named_and_its_numbers_differ_on_the_page():
+    def keras(theta, grad, m, v, t, lr, beta1, beta2, eps):
+        m = beta1 * m + (1 - beta1) * grad
+        v = beta2 * v + (1 - beta2) * grad**2
+        return theta - lr * np.sqrt(1 - beta2**t) / (1 - beta1**t) * m / (np.sqrt(v) + eps), m, v
+
+    feedback = nb06.adam_step(keras)
+    assert feedback.correct is False and "Keras's form" in feedback.message
+    yours, expected = feedback.message.split("is (", 1)[1].split(", expected (", 1)
+    assert yours.split(")")[0] != expected.split(")")[0]  # a near-miss never reads identical
+
+
+def test_returning_the_corrected_moments_is_named_as_such():
+    def hats(theta, grad, m, v, t, lr, beta1, beta2, eps):
+        m = beta1 * m + (1 - beta1) * grad
+        v = beta2 * v + (1 - beta2) * grad**2
+        m_hat, v_hat = m / (1 - beta1**t), v / (1 - beta2**t)
+        return theta - lr * m_hat / (np.sqrt(v_hat) + eps), m_hat, v_hat
+
+    feedback = nb06.adam_step(hats)
+    assert feedback.correct is False and "bias-corrected m̂ and v̂" in feedback.message
+    assert "moving average" not in feedback.message  # not misdiagnosed as an undamped m

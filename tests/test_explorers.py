@@ -7,7 +7,7 @@ import pytest
 from PIL import Image
 from sliders import sweep
 
-from helpers.engine import Explorer, lr_slider, round_lr_slider
+from helpers.engine import Explorer, lr_slider
 from helpers.explorers import ParabolaGD
 
 
@@ -145,7 +145,7 @@ def test_contour_explorer_every_control_over_its_whole_range(strict, contour):
 
 def test_contour_explorer_largest_learning_rate_says_diverged(strict, contour):
     contour.picker.value = "quadratic"
-    contour.named_controls["lr"].value = 10 ** contour.named_controls["lr"].max
+    contour.named_controls["lr"].value = contour.named_controls["lr"].options[-1]
     assert "diverged" not in contour.title  # step-by-step: not yet, at step 0
     contour.stepper.play.value = contour.stepper.play.max
     assert "GD: diverged at step" in contour.title
@@ -192,13 +192,20 @@ def test_controls_have_the_ranges_the_course_needs():
     batch = batch_size_slider(1000)
     assert batch.options[:3] == (1, 2, 4) and batch.options[-2:] == (512, 1000)
     lr = lr_slider(0.1, 1e-4, 10)
-    stops = lr.base ** np.arange(lr.min, lr.max + lr.step / 2, lr.step)
-    assert lr.min <= -4 and lr.max >= 1
-    assert lr.value == 0.1
-    rounded = round_lr_slider(0.1, 1e-3, 1.5)  # the values the narrative names are stops
-    assert rounded.value == 0.1 and {0.5, 0.8, 1.0, 1.5} <= set(rounded.options)
-    for power_of_two in (0.25, 0.5, 1.0, 2.0):  # thresholds the notebooks ask about are stops
-        assert np.min(np.abs(stops - power_of_two)) < 1e-9
+    assert lr.options[0] == 1e-4 and lr.options[-1] == 10 and lr.value == 0.1
+    stops = np.array(lr.options)
+    ratios = stops[1:] / stops[:-1]
+    assert np.all((ratios > 1.19) & (ratios < 1.34))  # one press: 20–33 %
+    assert {0.1, 0.2, 0.3, 0.5, 0.8, 1.0, 1.5} <= set(lr.options)  # read exactly as written
+    for power_of_two in (0.25, 0.5, 1.0, 2.0, 4.0):  # thresholds the notebooks ask about
+        assert power_of_two in lr.options
+    asked = lr_slider(0.73, 1e-3, 1.5)  # any value a notebook opens at is a stop, exactly
+    assert asked.value == 0.73 and 0.73 in asked.options and 0.8 in asked.options
+    assert beta_slider(0.82).value == 0.82 and {0.9, 0.99, 0.999} <= set(beta_slider().options)
+    with pytest.raises(ValueError, match="value must lie"):
+        lr_slider(5.0, 1e-3, 1.5)
+    with pytest.raises(ValueError, match="beta must lie"):
+        beta_slider(1.0)
 
 
 def test_a_bad_hyperparameter_shows_its_error_in_the_figure():
@@ -259,3 +266,37 @@ def test_tidy_rounds_a_log_sliders_stop_to_what_the_student_chose(raw, shown):
 
     assert tidy(raw) == shown
     assert tidy(0.123456789012) == 0.123456789  # ten significant digits, no more
+
+
+def test_a_long_diverged_message_stays_inside_its_panel():
+    from helpers import LinearRegression
+    from helpers.data import linear_data
+    from helpers.explorers import Setup
+    from helpers.minibatch import MinibatchGradient
+
+    data = linear_data()
+    loss = LinearRegression(data.x, data.y)
+
+    def runs(lr, B):
+        noisy = Setup(SGD(lr=lr), MinibatchGradient(loss, batch_size=B, seed=0))
+        return {"mini-batch SGD": noisy, "gradient descent (B = n)": SGD(lr=lr)}
+
+    explorer = ContourExplorer(
+        loss, runs, lr=lr_slider(1.0, high=1.0), B=batch_size_slider(1000, 32), steps=200
+    )
+    assert explorer.status.get_visible() and "diverged" in explorer.status.get_text()
+    renderer = explorer.canvas.get_renderer()
+    text, panel = explorer.status.get_window_extent(renderer), explorer.ax.bbox
+    assert panel.x0 <= text.x0 and text.x1 <= panel.x1  # not into the loss panel
+
+
+def test_equal_axes_make_one_unit_as_long_on_both_axes():
+    explorer = ContourExplorer(
+        Quadratic(4, angle=30, L=4),
+        lambda lr: {"GD": SGD(lr=lr)},
+        lr=lr_slider(0.1),
+        equal_axes=True,
+    )
+    box = explorer.ax.get_window_extent()
+    (x0, x1), (y0, y1) = explorer.ax.get_xlim(), explorer.ax.get_ylim()
+    assert np.isclose(box.width / (x1 - x0), box.height / (y1 - y0), rtol=0.01)

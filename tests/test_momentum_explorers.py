@@ -40,7 +40,7 @@ def test_ema_explorer_every_beta(strict):
         )
         window = 1 / (1 - beta)
         assert explorer.window.get_xdata()[0] == pytest.approx(window - 0.5)
-        assert explorer.title.startswith(f"β = {beta:g}: window 1/(1−β) = {window:.3g}")
+        assert explorer.title.startswith(f"β = {beta:g}: window 1/(1−β) = {window:.4g}")
     explorer.beta.value = 0.0
     np.testing.assert_allclose(explorer.average.get_data()[1], explorer.signal)  # m_t = x_t
 
@@ -69,8 +69,8 @@ def test_heavy_ball_explorer_draws_both_runs_and_every_control(strict):
 def test_heavy_ball_explorer_largest_learning_rates_say_diverged(strict):
     explorer = heavy_ball_explorer()
     controls = explorer.named_controls
-    controls["gd_lr"].value = 10 ** controls["gd_lr"].max
-    controls["lr"].value = 10 ** controls["lr"].max  # 4 > 2(1 + β)/L for every β < 1
+    controls["gd_lr"].value = controls["gd_lr"].options[-1]
+    controls["lr"].value = controls["lr"].options[-1]  # 4 > 2(1 + β)/L for every β < 1
     assert "GD: diverged at step" in explorer.title
     assert "heavy ball: diverged at step" in explorer.title
     assert explorer.status.get_visible()
@@ -142,7 +142,7 @@ def test_nesterov_explorer_every_control_over_its_whole_range(strict):
 
 def test_nesterov_explorer_largest_learning_rate_says_diverged(strict):
     explorer = NesterovExplorer()
-    explorer.lr.value = 10**explorer.lr.max
+    explorer.lr.value = explorer.lr.options[-1]
     explorer.steps.value = explorer.steps.max
     explorer.stepper.play.value = explorer.stepper.play.max
     assert "heavy ball: diverged at step" in explorer.title
@@ -230,7 +230,7 @@ def test_nonconvex_explorer_every_control_and_divergence(strict):
             explorer.named_controls["beta"].value = beta
             assert explorer.message == ""
     explorer.picker.value = "Rosenbrock"
-    explorer.named_controls["lr"].value = 10 ** explorer.named_controls["lr"].max
+    explorer.named_controls["lr"].value = explorer.named_controls["lr"].options[-1]
     assert "GD: diverged at step" in explorer.title
 
 
@@ -273,3 +273,23 @@ def test_rate_map_dashed_line_is_the_start_distance_times_the_rate_to_the_t(stri
     d0 = np.linalg.norm(q.x0 - q.center)
     np.testing.assert_allclose(t, np.arange(explorer.n_steps + 1))
     np.testing.assert_allclose(shown, d0 * radius ** np.asarray(t), rtol=1e-9)
+
+
+def test_ema_explorer_title_and_window_stay_on_the_picture_at_every_beta():
+    from helpers.explorers.momentum import EMAExplorer
+
+    explorer = EMAExplorer(beta=0.9)
+    renderer = explorer.canvas.get_renderer()
+    width = explorer.figure.bbox.width
+    for beta in explorer.beta.options:
+        explorer.beta.value = beta
+        box = explorer._title.get_window_extent(renderer)
+        assert box.x0 >= 0 and box.x1 <= width, (beta, explorer.title)  # not clipped
+        window = 1 / (1 - beta)
+        if window - 0.5 < 200:
+            assert explorer.window.get_visible()
+        else:  # off the axis: no line, but the text says where the window is
+            assert not explorer.window.get_visible()
+            assert "beyond the 200" in explorer.window_text.get_text()
+        text = explorer.window_text.get_window_extent(renderer)
+        assert text.x1 <= width

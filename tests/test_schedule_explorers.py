@@ -61,7 +61,7 @@ def test_learning_rate_over_its_range_and_divergence(strict, explorer):
     for lr in sweep(explorer.lr, 20):
         explorer.lr.value = lr
         assert explorer.message == ""
-    explorer.lr.value = 10**explorer.lr.max  # η = 3 > 2/L ≈ 0.8
+    explorer.lr.value = explorer.lr.options[-1]  # η = 3 > 2/L ≈ 0.8
     assert "diverged at step" in explorer.title
     assert explorer.status.get_visible()
     explorer.lr.value = 0.1

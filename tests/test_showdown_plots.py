@@ -155,3 +155,45 @@ def test_curves_stay_on_the_log_axis(explorer):
     for curve in explorer.curves.values():
         y = curve.get_ydata()
         assert np.all(y >= FLOOR) and np.all(y <= high)
+
+
+def test_race_animation_page_starts_with_its_first_frame():
+    import matplotlib
+    import pytest as _pytest
+    from matplotlib.animation import FuncAnimation
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+
+    from helpers.plots.showdown import with_first_frame
+
+    figure = Figure(figsize=(2, 2))
+    FigureCanvasAgg(figure)
+    (line,) = figure.add_subplot().plot([], [])
+    animation = FuncAnimation(figure, lambda k: line.set_data([0, k], [0, k]), frames=3)
+    with matplotlib.rc_context({"animation.frame_format": "jpeg"}):
+        html = animation.to_jshtml()
+    page = with_first_frame(html)
+    start = page.index("<img id=")
+    tag = page[start : page.index(">", start)]
+    assert 'src="data:image/jpeg;base64,' in tag and "\\\n" not in tag  # frame 0, in one piece
+    with _pytest.raises(ValueError, match="to_jshtml"):
+        with_first_frame("<p>no animation</p>")
+
+
+def test_race_legend_lists_only_the_chosen_optimizers():
+    from helpers import Rosenbrock
+    from helpers.explorers.showdown import RaceExplorer
+
+    explorer = RaceExplorer(
+        {"Rosenbrock": Rosenbrock()},
+        lrs=np.geomspace(1e-4, 1e-2, 5),
+        budgets=(10, 20),
+        budget=20,
+        optimizers=("GD", "Adam"),
+    )
+    labels = [t.get_text() for t in explorer._legend.get_texts()]
+    assert labels == ["GD", "Adam"]
+    explorer.contenders.value = ("momentum",)
+    assert [t.get_text() for t in explorer._legend.get_texts()] == ["momentum"]
+    explorer.contenders.value = ()
+    assert explorer._legend is None and explorer.message == ""

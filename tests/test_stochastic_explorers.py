@@ -47,6 +47,8 @@ def loss():
 
 def sweep(slider, n=25):
     """Every value a slider can take, from its minimum to its maximum, in n stops."""
+    if hasattr(slider, "options"):  # a slider over stops: every stop, ends included
+        return list(slider.options)
     if hasattr(slider, "base"):  # a log slider: its min/max are exponents
         return slider.base ** np.linspace(slider.min, slider.max, n)
     return np.unique(np.linspace(slider.min, slider.max, n).astype(type(slider.value)))
@@ -217,7 +219,7 @@ def test_noise_ball_every_control_over_its_whole_range(ball, strict):
 def test_noise_ball_largest_learning_rate_says_diverged(ball, strict):
     ball.schedule.value = "constant"
     ball.stepper.play.value = ball.stepper.play.max
-    ball.lr.value = 10**ball.lr.max
+    ball.lr.value = ball.lr.options[-1]
     assert "diverged at step" in ball.title and ball.message == ""
     assert ball.status.get_visible() and "diverged at step" in ball.status.get_text()
     ball.lr.value = 0.1
@@ -328,7 +330,7 @@ def test_fair_comparison_every_control_over_its_whole_range(fair, strict):
 
 
 def test_fair_comparison_largest_learning_rate_says_diverged(fair, strict):
-    fair.lr.value = 10**fair.lr.max
+    fair.lr.value = fair.lr.options[-1]
     assert fair.message == ""
     assert fair.status.get_visible()
     assert "B = 1 diverged at update" in fair.status.get_text()
@@ -400,3 +402,30 @@ def test_noise_ball_counts_the_runs_that_diverged(ball, strict):
     assert 0 < gone < len(ball.run_diverged_at), "this setting should split the runs"
     assert f"{gone} of {len(ball.run_diverged_at)} runs diverged at step" in ball.title
     assert np.isfinite(ball.rms) and np.all(np.isfinite(ball.mean_gap.get_data()[1]))
+
+
+def test_noise_ball_counter_follows_its_picture(loss):
+    """While playing, the step counter must not run ahead of the picture: the picture is sent
+    first, then the counter, both for the same step."""
+    from helpers.explorers.stochastic import NoiseBall
+
+    ball = NoiseBall(loss, runs=20, epochs=1)
+    sent = []
+    ball.image.observe(lambda change: sent.append(("picture", ball.title)), names="value")
+    ball.stepper.label.observe(lambda change: sent.append(("counter", change.new)), names="value")
+    ball.stepper.play.value = 0
+    ball.stepper.advance()
+    assert [kind for kind, _ in sent][-2:] == ["picture", "counter"]
+    step = ball.stepper.value
+    assert sent[-1][1].startswith(f"step {step} /") and sent[-2][1].startswith(f"step {step} ")
+
+
+def test_throughput_ceiling_holds_every_point_even_when_b1_was_timed_slow():
+    from helpers.plots.stochastic import throughput_figure
+
+    busy = {1: 500.0, 2: 1900.0, 4: 3900.0, 8: 7000.0}  # B = 1 timed while the machine was busy
+    figure = throughput_figure({"model": busy})
+    ax = figure.axes[0]
+    measured, ceiling = ax.get_lines()[0], ax.get_lines()[1]
+    assert np.all(ceiling.get_ydata() >= measured.get_ydata() * (1 - 1e-12))
+    assert np.isclose(ceiling.get_ydata()[1], 1900.0)  # anchored at the fastest step (B = 2)

@@ -89,7 +89,7 @@ def condition_number(answer) -> Feedback:
         answer,
         kappa,
         name="kappa",
-        rtol=5e-3,  # 2.67 for 8/3 is right
+        rtol=0.02,  # 8/3 rounded (2.67, 2.7) is right; 2.75 = 11/4 and 2.6 are not
         mistakes={
             7 / 4: "that is the ratio of the diagonal entries; they are the curvatures along "
             "θ₁ and θ₂, but the matrix is not diagonal, so the extreme curvatures lie along "

@@ -36,8 +36,11 @@ def scaled_lr(answer) -> Feedback:
         0.05 * 128 / 32,
         name="lr_128",
         mistakes={
-            0.05 * 2: "that is the square-root rule (η ∝ √B). The linear scaling rule keeps η/B, "
-            "and with it the noise ball, the same.",
+            0.05 * 2: "that doubles η: √(128/32) = 2, the square-root rule (η ∝ √B), which some "
+            "use for Adam. The linear scaling rule keeps η/B, and with it the noise ball, the "
+            "same.",
+            0.05 / 2: "that halves η (η ∝ 1/√B, the square root taken the wrong way round): a "
+            "larger batch has less noise, so it can take larger steps, not smaller.",
             0.05 / 4: "a larger batch has less noise, so it can take larger steps, not smaller.",
             0.05: "with 4× fewer updates per epoch, the same η makes 4× less progress per epoch.",
         },

@@ -107,16 +107,23 @@ def step_rule(
         for i in order:
             if np.allclose(values[i], expected[i], rtol=1e-9, atol=1e-12):
                 continue
+            yours, wanted = _show_pair(values[i], expected[i])
             message = (
                 f"Step {t} ({setting}) is the first that differs: your <code>{names[i]}</code> "
-                f"is {_show(values[i])}, expected {_show(expected[i])}."
+                f"is {yours}, expected {wanted}."
             )
             if not np.all(np.isfinite(values[i])):
                 message += " It is not finite: look for a division by zero."
             with np.errstate(all="ignore"):
                 for _, (wrong, why) in mistakes.items():
-                    candidate = wrong(*arguments)[i]  # the quantity that differs
-                    if np.allclose(values[i], candidate, rtol=1e-9, atol=1e-12, equal_nan=True):
+                    candidate = wrong(*arguments)
+                    # the quantity that differs and the whole new state must be the mistake's:
+                    # at step 1 two mistakes can give the same m (a returned m̂ is g, and so is
+                    # an undamped m), and only the rest of the state tells them apart
+                    if all(
+                        np.allclose(values[j], candidate[j], rtol=1e-9, atol=1e-12, equal_nan=True)
+                        for j in {i, *range(1, len(names))}
+                    ):
                         message += " " + why
                         break
             return Feedback(False, message)
@@ -124,8 +131,18 @@ def step_rule(
     return None
 
 
-def _show(vector) -> str:
-    return "(" + ", ".join(f"{x:.6g}" for x in np.ravel(vector)) + ")"
+def _show(vector, digits: int = 6) -> str:
+    return "(" + ", ".join(f"{x:.{digits}g}" for x in np.ravel(vector)) + ")"
+
+
+def _show_pair(yours, expected) -> tuple[str, str]:
+    """Both vectors with as many digits as it takes (6 to 17) for the difference to show:
+    a near-miss must never read as two identical numbers."""
+    for digits in range(6, 18):
+        pair = _show(yours, digits), _show(expected, digits)
+        if pair[0] != pair[1]:
+            return pair
+    return pair
 
 
 MOMENTUM_SETTINGS = ((0.2, 0.9), (0.05, 0.5))  # (η, β): two, so a hard-coded β cannot pass

@@ -88,6 +88,15 @@ def _adam_mistakes():
         m_hat, v_hat = m / (1 - beta1 ** (t + 1)), v / (1 - beta2 ** (t + 1))
         return theta - lr * m_hat / (np.sqrt(v_hat) + eps), m, v
 
+    def keras(theta, g, m, v, t, lr, beta1, beta2, eps):  # ε̂ on the uncorrected √v
+        m, v, _, _ = parts(theta, g, m, v, t, lr, beta1, beta2, eps)
+        scale = np.sqrt(1 - beta2**t) / (1 - beta1**t)
+        return theta - lr * scale * m / (np.sqrt(v) + eps), m, v
+
+    def corrected_moments(theta, g, m, v, t, lr, beta1, beta2, eps):  # returns m̂, v̂
+        m, v, m_hat, v_hat = parts(theta, g, m, v, t, lr, beta1, beta2, eps)
+        return theta - lr * m_hat / (np.sqrt(v_hat) + eps), m_hat, v_hat
+
     def uphill(theta, g, m, v, t, lr, beta1, beta2, eps):
         m, v, m_hat, v_hat = parts(theta, g, m, v, t, lr, beta1, beta2, eps)
         return theta + lr * m_hat / (np.sqrt(v_hat) + eps), m, v
@@ -107,6 +116,19 @@ def _adam_mistakes():
         return theta - lr * m_hat / (np.sqrt(v / (1 - beta2**t)) + eps), m, v
 
     return {
+        # first: a returned m̂ equals an "undamped" m at step 1, which is not the mistake
+        "returned m̂, v̂": (
+            corrected_moments,
+            "You returned the bias-corrected m̂ and v̂. Return the uncorrected m and v (what "
+            "PyTorch stores and the next step builds on) and correct them only inside the step.",
+        ),
+        "Keras's epsilon hat": (
+            keras,
+            "This is Keras's form: ε added to the uncorrected √v, the corrections folded into "
+            "the learning rate (the paper's ε̂). It equals Adam with ε/√(1 − β₂ᵗ) in place of "
+            "ε, so it differs from PyTorch's Adam (and the paper's Algorithm 1), which adds ε "
+            "to √v̂.",
+        ),
         "no correction": (
             no_correction,
             "Your step uses m and v as they are: the bias correction is missing "
@@ -114,7 +136,7 @@ def _adam_mistakes():
         ),
         "eps inside": (
             eps_inside,
-            "ε is inside your square root. PyTorch, Keras and the Adam paper put it outside; "
+            "ε is inside your square root. PyTorch and the Adam paper put it outside; "
             "it only shows when ε is not tiny, as in this setting.",
         ),
         "no sqrt": (no_sqrt, "The denominator needs the square root of v̂."),

@@ -67,6 +67,16 @@ def check_cosine(my_cosine) -> Feedback:
             "η_1 comes out as 2η: the (1 + cos)/2 factor runs from 1 to 0, do not forget the /2.",
         ),
         (
+            0.1 * (1 - (t - 1) / 100),
+            "that is a straight line from η to 0, the linear decay. The cosine schedule follows "
+            "(1 + cos(π·progress))/2: flat near the start and the end, steepest half-way.",
+        ),
+        (
+            0.1 * (1 - t / 100),
+            "that is a straight line from η to 0 (the linear decay, and one step late). The "
+            "cosine schedule follows (1 + cos(π·progress))/2, with progress (t − 1)/T.",
+        ),
+        (
             0.1 * np.cos(np.pi * (t - 1) / 100),
             "η goes negative in the second half: shift the cosine up so that it ends at 0.",
         ),
@@ -75,6 +85,8 @@ def check_cosine(my_cosine) -> Feedback:
         return Feedback(False, f"Not yet: {why}")
     return Feedback(
         False,
-        f"Not yet: at t = 1, 51, 100 your η is {got[0]:.4g}, {got[50]:.4g}, "
-        f"{got[99]:.4g}. It should start at η, pass η/2 half-way and end near 0.",
+        f"Not yet: at t = 1, 26, 51, 100 your η is {got[0]:.4g}, {got[25]:.4g}, "
+        f"{got[50]:.4g}, {got[99]:.4g}. It should start at η, pass η/2 half-way and end near "
+        "0, and at a quarter of the way it is still above the straight line from η to 0 "
+        "(the cosine is flat at the start).",
     )

@@ -70,10 +70,11 @@ def bias_correction_explorer(
 
 
 def weight_decay_explorer(
-    lr: float = 0.05, weight_decay: float = 0.5, steps: int = 300
+    lr: float = 0.05, weight_decay: float = 0.5, steps: int = 3000
 ) -> ContourExplorer:
     """Adam with an L2 penalty and AdamW, both with weight_decay = λ, on the badly scaled
-    quadratic moved to (2, 1), so that decay (a pull towards 0) and the loss disagree."""
+    quadratic moved to (2, 1), so that decay (a pull towards 0) and the loss disagree.
+    It opens at 3000 steps, where AdamW has arrived (fewer steps show it on its way)."""
     return ContourExplorer(
         badly_scaled(center=(2.0, 1.0)),
         lambda lr, weight_decay: {
@@ -81,7 +82,7 @@ def weight_decay_explorer(
             "AdamW": AdamW(lr=lr, weight_decay=weight_decay),
         },
         steps=steps,
-        max_steps=2000,
+        max_steps=3000,
         lr=lr_slider(lr, low=1e-3, high=1.0),
         weight_decay=widgets.FloatSlider(
             value=weight_decay, min=0.0, max=2.0, step=0.05, description="λ (weight_decay)"
@@ -139,7 +140,8 @@ class AdaptiveInspector(Explorer):
         self.lr = lr_slider(lr, low=1e-3, high=3.0)
         self.beta1 = beta_slider(beta1, description="β₁ (momentum, Adam)")
         self.beta2 = beta_slider(beta2, description="β₂ (RMSProp α, Adam, Adadelta ρ)")
-        self.eps = lr_slider(eps, low=1e-10, high=1.0, description="ε")
+        # up to 10⁴, so that ε can dominate √v̂ (|g| reaches 150 here) and Adam turn into momentum
+        self.eps = lr_slider(eps, low=1e-10, high=1e4, description="ε")
         self.bias_correction = widgets.Checkbox(value=True, description="bias correction (Adam)")
         self.steps = widgets.IntSlider(steps, min=1, max=300, description="steps")
         self.stepper = StepControls(steps)
@@ -215,7 +217,12 @@ class AdaptiveInspector(Explorer):
         )
         if self.picker:
             self.on_structure(self.picker, self._new_objective)
-        self._cache_key, self._steps_shown = None, None
+        # Adadelta is a different method with its own defaults (η = 1, ρ = 0.9, ε = 1e-6):
+        # switching to it sets them, switching away gives the other optimizers theirs back
+        self._others_settings = None
+        self._switching = False
+        self.optimizer.observe(self._own_defaults, names="value")
+        self._cache_key, self._steps_shown, self._eff_limits = None, None, None
         self._new_objective()
         self.refresh()
         self.stepper.play.value = min(shown, steps)  # open on a step, so that the bars show
@@ -224,11 +231,46 @@ class AdaptiveInspector(Explorer):
     def objective(self) -> Objective:
         return self.objectives[self.picker.value if self.picker else "objective"]
 
+    ADADELTA_DEFAULTS = {"lr": 1.0, "beta2": 0.9, "eps": 1e-6}  # torch.optim.Adadelta's
+
+    def _own_defaults(self, change) -> None:
+        sliders = {"lr": self.lr, "beta2": self.beta2, "eps": self.eps}
+        wanted = {}
+        if change["new"] == "Adadelta":
+            self._others_settings = {k: s.value for k, s in sliders.items()}
+            wanted = self.ADADELTA_DEFAULTS
+        elif change["old"] == "Adadelta" and self._others_settings:
+            wanted = self._others_settings
+        self._switching = True  # one redraw for the whole switch, not one per slider
+        try:
+            for key, value in wanted.items():
+                sliders[key].value = value
+        finally:
+            self._switching = False
+        self.refresh()
+
+    def _on_change(self, change) -> None:
+        if not self._switching and change.owner is not self.optimizer:
+            super()._on_change(change)
+
     def _new_objective(self) -> None:
         clear_contours(self.ax, keep=self._moving)
         draw_contours(self.ax, self.objective, levels=14)
         self.ax.set_title(self.objective.name, fontsize=11)
         self.redraw_background()
+
+    def _fit_effective_axis(self, effective, lr) -> None:
+        """Whole decades around every finite effective step and η (at least 10⁻⁵ to 10⁴), so
+        that no optimizer's curve (Adadelta's starts near 10⁻⁵) leaves the axis."""
+        values = np.concatenate([np.ravel(effective), [lr]])
+        values = values[np.isfinite(values) & (values > 0)]
+        low = min(1e-5, 10 ** np.floor(np.log10(values.min()))) if values.size else 1e-5
+        high = max(1e4, 10 ** np.ceil(np.log10(values.max()))) if values.size else 1e4
+        limits = (max(low, 1e-30), min(high, 1e30))
+        if limits != self._eff_limits:
+            self.eff_ax.set_ylim(*limits)
+            self._eff_limits = limits
+            self.redraw_background()
 
     def _inspection(self) -> Inspection:
         name = self.optimizer.value
@@ -263,6 +305,7 @@ class AdaptiveInspector(Explorer):
         self.path.set_data(path[:, 0], path[:, 1])
         self.here.set_data(path[-1:, 0], path[-1:, 1])
 
+        self._fit_effective_axis(inspection.effective, lr)
         t = np.arange(steps + 1)
         for i in range(2):
             self.eff_lines[i].set_data(t, inspection.effective[:, i])

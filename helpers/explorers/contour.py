@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import textwrap
 from collections.abc import Callable
 from typing import NamedTuple
 
@@ -43,7 +44,8 @@ class ContourExplorer(Explorer):
         ContourExplorer(Quadratic(10), lambda lr: {"GD": SGD(lr=lr)}, lr=lr_slider(0.5))
 
     ``objectives`` is one objective or a ``{name: objective}`` dict (then a picker appears).
-    The start point has its own sliders; ``step_by_step=True`` adds Step / Play / Reset.
+    The start point has its own sliders; ``step_by_step=True`` adds Step / Play / Reset;
+    ``equal_axes=True`` draws the contours with one unit as long on both axes.
     """
 
     def __init__(
@@ -55,6 +57,7 @@ class ContourExplorer(Explorer):
         max_steps: int = 500,
         step_by_step: bool = False,
         figsize=(10.0, 4.2),
+        equal_axes: bool = False,
         **controls,
     ):
         if isinstance(objectives, Objective):
@@ -73,6 +76,8 @@ class ContourExplorer(Explorer):
 
         self.ax, self.loss_ax = self.figure.subplots(1, 2, gridspec_kw={"width_ratios": [1, 1]})
         self.figure.subplots_adjust(left=0.07, right=0.98, bottom=0.13, top=0.86, wspace=0.22)
+        if equal_axes:  # one unit is as long on both axes: gradients look perpendicular
+            self.ax.set_aspect("equal", adjustable="box")
         self.loss_ax.set(yscale="log", xlabel="step t", ylabel=r"$f(\theta_t) - f_{min}$")
         self.loss_ax.grid(True, which="major", alpha=0.3)
         labels = list(self._optimizers())
@@ -195,7 +200,10 @@ class ContourExplorer(Explorer):
                 shown_gap = "0" if gap[-1] <= 1e-300 else f"{gap[-1]:.2g}"
                 verdicts.append(f"{label}: f − f_min = {shown_gap}")
         self.start.set_data([x0[0]], [x0[1]])
-        self.status.set_text("\n".join(diverged))
+        # wrapped to the panel's width (bold 12 pt is about 10 px a character), so that a long
+        # run name never spills into the next panel
+        columns = max(16, int(self.ax.bbox.width / 10.5))
+        self.status.set_text("\n".join(textwrap.fill(line, columns) for line in diverged))
         self.status.set_visible(bool(diverged))
         count = shown if self.stepper else steps
         where = f"{count} step" + ("" if count == 1 else "s")

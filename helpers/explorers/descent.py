@@ -43,7 +43,7 @@ class ConditioningExplorer(ContourExplorer):
         condition_number: float = 20.0,
         angle: float = 30,
         L: float = 4.0,
-        steps: int = 50,
+        steps: int = 100,  # enough for η*'s steeper slope to end lower, as the text says
         max_lr: float = 1.0,
     ):
         self.L = float(L)

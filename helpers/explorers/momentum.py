@@ -72,7 +72,8 @@ class EMAExplorer(Explorer):
         self.signal = self.trend + rng.normal(0.0, 0.5, n)
 
         left, right = self.figure.subplots(1, 2, gridspec_kw={"width_ratios": [1.3, 1]})
-        self.figure.subplots_adjust(left=0.06, right=0.98, bottom=0.14, top=0.86, wspace=0.2)
+        # room for a two-line title and for the last tick label of the right panel
+        self.figure.subplots_adjust(left=0.06, right=0.965, bottom=0.14, top=0.8, wspace=0.2)
         left.plot(self.t, self.signal, ".", color="0.6", ms=4, label=r"signal $x_t$")
         left.plot(self.t, self.trend, color="0.3", lw=1, ls=":", label="trend under the noise")
         (self.average,) = left.plot([], [], color="tab:blue", lw=2.4, label=r"EMA $m_t$")
@@ -115,13 +116,21 @@ class EMAExplorer(Explorer):
         weights = ema_weights(beta, len(self.ages))
         self.bars.set_data(np.maximum(weights, 1e-5))
         window = 1 / (1 - beta)
-        self.window.set_xdata([window - 0.5, window - 0.5])
-        self.window_text.set_position((window + 2, 0.55))
-        self.window_text.set_text(f"window\n1/(1−β) = {window:.3g}")
         n = len(self.ages)
+        inside = window - 0.5 < n  # a window longer than the values shown stays off the axis
+        self.window.set_visible(inside)
+        self.window.set_xdata([window - 0.5, window - 0.5])
+        if inside:
+            self.window_text.set_position((min(window + 2, 0.62 * n), 0.55))
+            self.window_text.set_ha("left")
+            self.window_text.set_text(f"window\n1/(1−β) = {window:.4g}")
+        else:
+            self.window_text.set_position((n - 2, 0.55))
+            self.window_text.set_ha("right")
+            self.window_text.set_text(f"window 1/(1−β) = {window:.4g} →\nbeyond the {n} shown")
         self.set_title(
-            f"β = {beta:g}: window 1/(1−β) = {window:.3g} steps · mean age β/(1−β) = "
-            f"{beta * window:.3g} · the weights of the {n} values seen sum to "
+            f"β = {beta:g}: window 1/(1−β) = {window:.4g} steps · mean age β/(1−β) = "
+            f"{beta * window:.4g}\nthe weights of the {n} values seen sum to "
             f"1 − β^{n} = {weights.sum():.3g}"
         )
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import ipywidgets as widgets
 import numpy as np
 
-from ..engine import Explorer, StepControls, round_lr_slider, tidy
+from ..engine import Explorer, StepControls, lr_slider, tidy
 from ..objectives import Parabola
 from ..optimizers import SGD
 from ..runner import run
@@ -25,7 +25,7 @@ class ParabolaGD(Explorer):
 
     def __init__(self, lr: float = 0.1, steps: int = 20, x0: float = 10.0, step_by_step=False):
         self.objective = Parabola(x0=x0)
-        self.lr = round_lr_slider(lr, low=1e-3, high=1.5)
+        self.lr = lr_slider(lr, low=1e-3, high=1.5)
         self.steps = widgets.IntSlider(steps, min=1, max=60, description="steps")
         self.stepper = StepControls(steps) if step_by_step else None
         controls = [self.lr, self.steps] + ([self.stepper] if self.stepper else [])
@@ -37,6 +37,18 @@ class ParabolaGD(Explorer):
         left.set(xlim=(-VIEW, VIEW), ylim=(-5, VIEW**2 + 6), xlabel="$x$", ylabel="$f(x) = x^2$")
         right.set(yscale="log", xlabel="step $t$", ylabel=r"$|x_t|$", ylim=(FLOOR / 3, 1e6))
         self.right = right
+        # |x| = 0 has no place on a log axis: draw it on a labelled floor, never unexplained
+        right.axhline(FLOOR, color="0.6", lw=0.8, ls=":")
+        right.text(
+            0.98,
+            FLOOR * 1.6,
+            "floor: x = 0 (or |x| < 10⁻⁸) is drawn here",
+            transform=right.get_yaxis_transform(),
+            ha="right",
+            va="bottom",
+            fontsize=8,
+            color="0.35",
+        )
         left.plot([x0], [x0**2], "s", color="black", ms=6, label="start")
         (self.zigzag,) = left.plot([], [], "-o", color="tab:blue", ms=4, lw=1)
         (self.current,) = left.plot([], [], "o", color="tab:red", ms=8)

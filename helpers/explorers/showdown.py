@@ -83,7 +83,7 @@ class RaceExplorer(Explorer):
             for function, ax in self.maps.items():
                 self.paths[function, name] = ax.plot([], [], "-", color=color, lw=1.6)[0]
                 self.ends[function, name] = ax.plot([], [], "o", color=color, ms=7, mec="white")[0]
-        self.loss_ax.legend(loc="lower left", fontsize=9, ncols=2)
+        self._legend = None  # drawn at every update, with the chosen optimizers only
         self.budget_line = self.loss_ax.axvline(self.budget.value, color="black", ls=":", lw=1.2)
         self.board = self.figure.text(  # the standings, best first
             0.75, 0.84, "", ha="left", va="top", fontsize=10, family="monospace", linespacing=1.5
@@ -149,6 +149,15 @@ class RaceExplorer(Explorer):
                 standings.append((np.inf, f"{name:9s}diverged at step {k}"))
             else:
                 standings.append((gaps[-1], f"{name:9s}{s.lrs[best]:<8.2g}{gaps[-1]:.0e}"))
+        if self._legend is not None:
+            self._moving.remove(self._legend)
+            self._legend.remove()
+            self._legend = None
+        handles = [self.curves[name] for name in OPTIMIZERS if name in chosen]
+        if handles:
+            self._legend = self.moving(
+                self.loss_ax.legend(handles=handles, loc="lower left", fontsize=9, ncols=2)
+            )
         self.budget_line.set_xdata([budget, budget])
         standings.sort(key=lambda pair: pair[0])
         header = [f"{'':9s}{'η':8s}f − f_min"] if standings else []

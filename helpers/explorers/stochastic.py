@@ -109,15 +109,22 @@ class GradientCloud(Explorer):
         self.full_arrow = self.ax.quiver(0, 0, 0, 0, color="tab:red", width=0.009, **arrow)
         (self.point,) = self.ax.plot([], [], "o", color="black", ms=7, zorder=4)
         self.dots = self.gax.scatter([], [], s=5, color="tab:blue", alpha=0.35, lw=0)
-        (self.ellipse,) = self.gax.plot([], [], "--", color="tab:blue", lw=1.5)
+        # black and above the dots: a blue ellipse vanished under the blue cloud
+        (self.ellipse,) = self.gax.plot([], [], "--", color="black", lw=1.8, zorder=3)
         self.mean_arrow = self.gax.quiver(
             0, 0, 0, 0, color="tab:red", angles="xy", scale_units="xy", scale=1, width=0.008
         )
         (self.mean,) = self.gax.plot([], [], "o", color="tab:red", ms=9, mec="white", zorder=4)
+        # the axes follow the cloud, so the figure says its scale: a small cloud on small axes
+        # must not look like a large one
+        self.scale_note = self.gax.text(
+            0.98, 0.02, "", transform=self.gax.transAxes, ha="right", va="bottom", fontsize=9,
+            color="0.25", bbox={"facecolor": "white", "alpha": 0.85, "lw": 0},
+        )  # fmt: skip
         self.moving(
             self.arrows,
             self.full_arrow, self.point, self.dots, self.ellipse, self.mean_arrow, self.mean,
-            self.add_title(fontsize=11),
+            self.scale_note, self.add_title(fontsize=11),
         )  # fmt: skip
         self._limit = None
         self._averages = {}
@@ -160,7 +167,10 @@ class GradientCloud(Explorer):
         if limit != self._limit:
             self.gax.set(xlim=(-limit, limit), ylim=(-limit, limit))
             self._limit = limit
-            self.redraw_panel(self.gax)
+            # the whole background, not just this panel: new tick labels move the axis labels,
+            # and a panel-only repaint left the old label's pixels beside the new one
+            self.redraw_background()
+        self.scale_note.set_text(f"axes rescale with the cloud: now ±{limit:.3g}")
         self.dots.set_offsets(points)
         self.ellipse.set_data(*covariance_ellipse(full, covariance).T)
         self.mean_arrow.set_UVC(*full)
@@ -196,12 +206,22 @@ SCHEDULE_CHOICES = {
 
 
 class IterationControls(StepControls):
-    """Step / Play / Reset that move ``stride`` iterations at a time."""
+    """Step / Play / Reset that move ``stride`` iterations at a time.
+
+    Its counter is written by the explorer after the new picture (``show_counter``): written
+    first, as StepControls does, it ran one frame ahead of the picture while playing.
+    """
 
     def __init__(self, steps: int, stride: int):
         super().__init__(steps)
         self.stride = stride
         self.play.step = stride
+
+    def _label(self):
+        pass  # the explorer calls show_counter once the picture is out
+
+    def show_counter(self):
+        StepControls._label(self)
 
     def advance(self) -> None:
         self.play.value = min(self.play.value + self.stride, self.play.max)
@@ -307,6 +327,10 @@ class NoiseBall(Explorer):
             order = sample_order(gradient, self.total)
             self._samples[seed] = self.loss.x[order], self.loss.y[order]
         return self._samples[seed]
+
+    def refresh(self, change=None) -> None:
+        super().refresh(change)
+        self.stepper.show_counter()  # after the picture: the counter never runs ahead of it
 
     def update(self) -> None:
         key = (self.lr.value, self.schedule.value, self.seed.value)

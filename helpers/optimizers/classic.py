@@ -230,7 +230,7 @@ class Adam(Optimizer):
     ``bias_correction=False`` (a course extra, not in PyTorch) uses m̂ = m and v̂ = v, to show
     what the correction is for: without it the first step is η(1 − β₁)/√(1 − β₂) per
     coordinate, about 3.16 η for the defaults: far too long.
-    ε sits outside the square root and is added to √v̂, as in PyTorch and the Adam paper.
+    ε is added to √v̂ as in PyTorch and the paper's Algorithm 1 (Keras adds ε̂ = 1e-7 to raw √v).
     """
 
     lr: float | Callable = 1e-3

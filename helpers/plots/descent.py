@@ -89,7 +89,8 @@ def directional_derivatives(angles, slopes, gradient, where: str = ""):
 
 
 def learning_rate_sweep(lrs, distance, start, L, mu, steps, examples=None):
-    """Distance to the minimum after ``steps`` steps against η, with 1/L, 2/(μ+L) and 2/L.
+    """Distance to the minimum after ``steps`` steps against η, with 1/L, 2/(μ+L) and 2/L;
+    the "fast" band (green) holds every η within 10 times the best distance.
 
     ``distance`` is NaN for runs that had already left every bound (diverged); they are drawn
     as crosses on the top edge. ``examples`` ({label: η}) are marked on the curve.
@@ -102,6 +103,10 @@ def learning_rate_sweep(lrs, distance, start, L, mu, steps, examples=None):
     bottom = 10 ** np.floor(np.log10(np.nanmin(distance))) / 10
     ax.axvspan(1 / L, 2 / L, color="tab:orange", alpha=0.12, lw=0)
     ax.axvspan(2 / L, lrs.max() * 1.1, color="tab:red", alpha=0.12, lw=0)
+    # "fast" is read off the curve, not assumed: every η within 10 × the best distance. It
+    # reaches past 1/L, because the fastest η, 2/(μ + L), already oscillates a little.
+    fast = lrs[stable & finite & (distance <= 10 * np.nanmin(distance[stable]))]
+    ax.axvspan(fast.min(), fast.max(), color="tab:green", alpha=0.15, lw=0)
     ax.plot(lrs[stable], distance[stable], color="tab:blue", lw=2.2, label="converges")
     ax.plot(
         lrs[~stable & finite], distance[~stable & finite], color="tab:red", lw=2.2, label="grows"
@@ -123,9 +128,9 @@ def learning_rate_sweep(lrs, distance, start, L, mu, steps, examples=None):
         ax.axvline(x, color="black", ls=style, lw=1.3)
         ax.text(x, bottom * 1.6, text + " ", ha="right", va="bottom", fontsize=13, rotation=90)
     regimes = (
-        (np.sqrt(lrs.min() * 0.1 / L), "crawl"),
-        (0.5 / L, "fast"),
-        (np.sqrt(2) / L, "oscillate"),
+        (np.sqrt(lrs.min() * fast.min()), "crawl"),
+        (np.sqrt(fast.min() * fast.max()), "fast"),
+        (np.sqrt(max(fast.max(), 1 / L) * 2 / L), "oscillate"),
         (np.sqrt(2 / L * lrs.max() * 1.1), "diverge"),
     )
     for x, text in regimes:

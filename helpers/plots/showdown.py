@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import torch
 from matplotlib.animation import FuncAnimation
@@ -19,6 +21,7 @@ __all__ = [
     "race_animation",
     "training_curves",
     "decision_boundaries",
+    "with_first_frame",
 ]
 
 COLORS = {
@@ -169,3 +172,22 @@ def decision_boundaries(models: dict, x: torch.Tensor, y: torch.Tensor, scores: 
     for ax in axes.flat[len(models) :]:
         ax.set_visible(False)
     return figure
+
+
+def with_first_frame(html: str) -> str:
+    """``FuncAnimation.to_jshtml()``'s page with frame 0 as the picture's initial ``src``.
+
+    The page fills its picture from a script once it runs; until then the picture has no
+    source, and JupyterLab laid it out at 0 × 0 until "next frame" was pressed. With the
+    first frame in place it has its size and content before, and without, the script.
+    """
+    found = re.search(r'frames\[0\] = "(data:image/[^"]*)"', html)
+    if found is None:
+        raise ValueError("html must be the output of FuncAnimation.to_jshtml()")
+    first = found.group(1).replace("\\\n", "")  # the script breaks the string into lines
+    return re.sub(
+        r'<img id="(_anim_img\w+)">',
+        lambda m: f'<img id="{m.group(1)}" src="{first}">',
+        html,
+        count=1,
+    )

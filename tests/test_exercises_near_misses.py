@@ -1,0 +1,76 @@
+"""Every numeric exercise: the right answer rounded as a student would is accepted, a plausible
+near-miss is rejected (a tolerance must not let it through), and the named mistakes of the
+checks that issue 11 found misnamed get the right name."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from helpers.exercises import nb00, nb01, nb02, nb03, nb04, nb05, nb06, nb07, nb08
+
+CASES = [  # (check, answer, correct?, words the message must contain)
+    (nb00.updates, 96, True, "Correct"),
+    (nb00.updates, 95, False, "not it"),
+    (nb00.updates, 97, False, "not it"),
+    (nb01.condition_number, 8 / 3, True, "Correct"),
+    (nb01.condition_number, 2.67, True, "Correct"),
+    (nb01.condition_number, 2.7, True, "Correct"),  # 8/3 to two digits
+    (nb01.condition_number, 2.75, False, "not it"),  # 11/4, 3 % off
+    (nb02.slow_steps, 40, True, "Correct"),
+    (nb02.slow_steps, 41, False, "not it"),
+    (nb03.noise_ball_radius, 0.023, True, "Correct"),
+    (nb03.noise_ball_radius, 0.025, False, "η itself"),  # 9 % off: was accepted
+    (nb03.noise_ball_radius, 0.021, False, "not it"),
+    (nb04.variance_factor, 333, True, "Correct"),
+    (nb04.variance_factor, 340, False, "not it"),
+    (nb04.scaled_lr, 0.2, True, "Correct"),
+    (nb04.scaled_lr, 0.1, False, "square-root rule"),  # 0.05·√4: a doubling
+    (nb04.scaled_lr, 0.025, False, "halves η"),  # not called the square-root rule
+    (nb04.scaled_lr, 0.19, False, "not it"),
+    (nb04.largest_batch, 256, True, "Correct"),
+    (nb04.largest_batch, 128, False, "not it"),
+    (nb05.ema_steps, 22, True, "Correct"),
+    (nb05.ema_steps, 23, False, "not it"),
+    (nb05.max_lr, 3.8, True, "Correct"),
+    (nb05.max_lr, 3.7, False, "not it"),
+    (nb06.adagrad_steps, 100, True, "Correct"),
+    (nb06.adagrad_steps, 101, False, "not it"),
+    (nb06.uncorrected_first_step, 3.16, True, "Correct"),
+    (nb06.uncorrected_first_step, 3.0, False, "not it"),
+    (nb07.halving_gamma, 0.9931, True, "Correct"),
+    (nb07.halving_gamma, 0.995, False, "linear guess"),
+    (nb07.halving_gamma, 0.992, False, "not it"),
+    (nb08.run_calls, 28, True, "Correct"),
+    (nb08.run_calls, 27, False, "not it"),
+]
+
+
+@pytest.mark.parametrize(("check", "answer", "correct", "says"), CASES)
+def test_rounded_answers_pass_and_near_misses_do_not(check, answer, correct, says):
+    feedback = check(answer)
+    assert feedback.correct is correct, (check.__name__, answer, feedback.message)
+    assert says in feedback.message
+
+
+def test_largest_stable_lr_rejects_a_value_five_percent_below_the_edge():
+    def near(hessian):
+        return 1.95 / np.linalg.eigvalsh(hessian).max()
+
+    feedback = nb02.check_largest_stable_lr(near)
+    assert feedback.correct is False and "not the edge of stability" in feedback.message
+    assert nb02.check_largest_stable_lr(lambda h: 2 / np.linalg.eigvalsh(h).max()).correct
+
+
+@pytest.mark.parametrize(
+    ("schedule", "says"),
+    [
+        (lambda t, lr, total: lr * (1 - (t - 1) / total), "linear decay"),
+        (lambda t, lr, total: lr * (1 - t / total), "linear decay"),
+        (lambda t, lr, total: lr * (1 + np.cos(np.pi * t / total)) / 2, "off by one step"),
+        (lambda t, lr, total: lr * (1 + np.cos(np.pi * (t - 1) / total)) / 2, "Correct"),
+        (lambda t, lr, total: lr * np.exp(-3 * (t - 1) / total), "still above the straight"),
+    ],
+)
+def test_cosine_check_tells_a_linear_schedule_from_a_cosine(schedule, says):
+    assert says in nb07.check_cosine(schedule).message
