@@ -166,23 +166,29 @@ def test_a_student_in_chromium_follows_the_link_and_moves_a_slider(hub, link):
     needs(missing)
     from browser.test_course_in_browser import EXPLORER, PANEL, error_outputs, move_slider, run_all
 
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
-        try:
-            page = browser.new_page(viewport={"width": 1400, "height": 1000})
-            page.set_default_timeout(90_000)
-            page.goto(link)  # not logged in: the hub asks who you are first
-            page.fill("input[name=username]", "dan")
-            page.fill("input[name=password]", "any")
-            page.click("[type=submit]")
-            page.wait_for_url(f"**/user/dan/lab/tree/{TARGET}/{START}*", timeout=180_000)
-            run_all(page, PANEL)
-            assert error_outputs(page, PANEL) == []
-            explorer = page.locator(f"{PANEL} {EXPLORER}").first
-            explorer.scroll_into_view_if_needed()
-            assert move_slider(page, explorer) is not None, "the picture did not change"
-        finally:
-            browser.close()
+    def as_dan():
+        # Its own thread: Playwright's sync API refuses to run inside the asyncio loop that the
+        # browser tests' session-wide Playwright leaves running in this one.
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
+            try:
+                page = browser.new_page(viewport={"width": 1400, "height": 1000})
+                page.set_default_timeout(90_000)
+                page.goto(link)  # not logged in: the hub asks who you are first
+                page.fill("input[name=username]", "dan")
+                page.fill("input[name=password]", "any")
+                page.click("[type=submit]")
+                page.wait_for_url(f"**/user/dan/lab/tree/{TARGET}/{START}*", timeout=180_000)
+                run_all(page, PANEL)
+                assert error_outputs(page, PANEL) == []
+                explorer = page.locator(f"{PANEL} {EXPLORER}").first
+                explorer.scroll_into_view_if_needed()
+                assert move_slider(page, explorer) is not None, "the picture did not change"
+            finally:
+                browser.close()
+
+    with ThreadPoolExecutor(1) as pool:
+        pool.submit(as_dan).result()
     assert (hub.homes / "dan" / TARGET / START).exists()
 
 

@@ -142,13 +142,11 @@ def test_the_deploy_readme_states_the_measured_figures():
 
 
 def test_tljh_snippet_sets_the_same_path():
-    namespace: dict = {}
-
     class Config:  # what `c` is in a jupyterhub_config.d file, as far as this snippet uses it
         class Spawner:
             environment: dict = {}
 
-    exec((DEPLOY / "tljh_course.py").read_text(), {"c": Config, **namespace})
+    exec((DEPLOY / "tljh_course.py").read_text(), {"c": Config})
     path = Config.Spawner.environment["PYTHONPATH"]
 
     class Spawner:
