@@ -183,9 +183,10 @@ class RangeTest(NamedTuple):
 
 
 def smooth(losses, beta: float = 0.9) -> np.ndarray:
-    r"""The bias-corrected exponential moving average s_k = a_k / (1 − β^k), k = 1, 2, …, of
-    a_k = β a_{k−1} + (1 − β) ℓ_k with a_0 = 0 (``helpers.theory.ema``): the mini-batch noise
-    would hide the trend otherwise, and without the correction the start would be pulled to 0."""
+    r"""The bias-corrected exponential moving average s_k = a_k / (1 − β^(k+1)) of the losses
+    ℓ_0, ℓ_1, …, with a_k = β a_{k−1} + (1 − β) ℓ_k and a_{−1} = 0 (``helpers.theory.ema``):
+    the mini-batch noise would hide the trend otherwise, and without the correction the start
+    would be pulled to 0."""
     k = np.arange(1, len(losses) + 1)
     return ema(losses, beta) / (1 - beta**k)
 
@@ -204,8 +205,9 @@ def lr_range_test(
     stop_factor: float = 4.0,
     progress: bool = True,
 ) -> RangeTest:
-    r"""The learning-rate range test (Smith 2017; fastai's ``lr_find``), on a copy-free model
-    that it trains in place (pass a fresh one).
+    r"""The learning-rate range test, on a copy-free model that it trains in place (pass a
+    fresh one). Smith (2017) raised η linearly over a few epochs; this is fastai's version
+    (``lr_find``): η grows exponentially at every step, and the loss is smoothed.
 
     Step k = 0, 1, …, K − 1 uses η_k = η_min · (η_max/η_min)^{k/(K−1)}: η grows by the same
     factor every step. The mini-batch losses are recorded (batches drawn without replacement,
@@ -228,8 +230,10 @@ def lr_range_test(
     generator = torch.Generator().manual_seed(seed)
     order = torch.empty(0, dtype=torch.long)
     losses: list[float] = []
-    steps_range = bar(range(steps), desc="range test") if progress else range(steps)
-    for k in steps_range:
+    # A bar closed before its total turns red ("failed") in Jupyter; a range test that stops
+    # early has done its job, so on a stop the bar's total becomes the steps taken.
+    counter = bar(total=steps, desc="range test") if progress else None
+    for k in range(steps):
         if len(order) < batch_size:  # a new epoch: a fresh shuffle of all samples
             order = torch.randperm(len(x), generator=generator)
         index, order = order[:batch_size], order[batch_size:]
@@ -240,10 +244,15 @@ def lr_range_test(
         loss.backward()
         optimizer.step()
         losses.append(loss.item())
+        if counter is not None:
+            counter.update(1)
         if not math.isfinite(losses[-1]) or losses[-1] > stop_factor * min(losses):
+            if counter is not None:
+                counter.total = k + 1
+                counter.set_description(f"range test: done, the loss blew up at η = {lrs[k]:.2g}")
             break
-    if progress:
-        steps_range.close()
+    if counter is not None:
+        counter.close()
     taken = lrs[: len(losses)]
     smoothed = smooth(np.nan_to_num(losses, nan=np.inf, posinf=1e30))
     lowest = int(np.argmin(smoothed))
