@@ -219,13 +219,26 @@ def lr_range_test(
     there, and it lies safely below the η at which the loss blows up.
     """
     import torch
-    from torch.nn import functional as F
 
     if not (0 < lr_min < lr_max and math.isfinite(lr_max)):
         raise ValueError(f"lr_min={lr_min}, lr_max={lr_max}: need 0 < lr_min < lr_max < inf")
     if not (isinstance(steps, int) and steps >= 3):
         raise ValueError(f"steps={steps} is outside its valid range: an integer in [3, inf)")
     lrs = lr_min * (lr_max / lr_min) ** (np.arange(steps) / (steps - 1))
+    previous = torch.get_num_threads()
+    torch.set_num_threads(1)  # tiny steps: threads only wait for each other (networks.train)
+    try:
+        return _range_test(model, x, y, make_optimizer, lrs, batch_size, seed, stop_factor,
+                           progress)  # fmt: skip
+    finally:
+        torch.set_num_threads(previous)
+
+
+def _range_test(model, x, y, make_optimizer, lrs, batch_size, seed, stop_factor, progress):
+    import torch
+    from torch.nn import functional as F
+
+    steps = len(lrs)
     optimizer = make_optimizer(model.parameters(), float(lrs[0]))
     generator = torch.Generator().manual_seed(seed)
     order = torch.empty(0, dtype=torch.long)
