@@ -504,17 +504,18 @@ def train_many(
         if xs is None:
             return np.full(runs, np.nan), np.full(runs, np.nan)
         _check_xy(xs, ys)
+        loss, right = np.empty(runs), np.empty(runs)
+        # a few runs at a time: all 200 networks on 1000 points at once would hold ~100 MB
+        # of activations
         with torch.no_grad():
-            t = torch.from_numpy(theta).float()
-            xs_all = xs.float().expand(runs, *xs.shape)
-            logits = _batched_logits(t, shapes, xs_all)
-            ys_all = ys.float().expand(runs, -1)
-            loss = F.binary_cross_entropy_with_logits(logits, ys_all, reduction="none").mean(1)
-            right = ((logits > 0) == (ys_all > 0.5)).double().mean(1)
-        return (
-            np.where(alive, loss.double().numpy(), np.nan),
-            np.where(alive, right.double().numpy(), np.nan),
-        )
+            for chunk in np.array_split(np.arange(runs), max(1, runs // 16)):
+                t = torch.from_numpy(theta[chunk]).float()
+                logits = _batched_logits(t, shapes, xs.float().expand(len(chunk), *xs.shape))
+                ys_all = ys.float().expand(len(chunk), -1)
+                bce = F.binary_cross_entropy_with_logits(logits, ys_all, reduction="none")
+                loss[chunk] = bce.mean(1).double().numpy()
+                right[chunk] = ((logits > 0) == (ys_all > 0.5)).double().mean(1).numpy()
+        return np.where(alive, loss, np.nan), np.where(alive, right, np.nan)
 
     train_loss, train_accuracy = evaluate(x, y)
     test_loss, test_accuracy = evaluate(x_test, y_test)

@@ -179,9 +179,11 @@ def _band(ax, lrs, values, color, label=None):
     """The geometric mean over seeds (line) and the min–max range of the seeds (band); a
     point where some seed diverged is left out."""
     finite = np.all(np.isfinite(values), axis=1)
-    v = np.where(finite[:, None], values, np.nan)
-    ax.fill_between(lrs, np.nanmin(v, axis=1), np.nanmax(v, axis=1), color=color, alpha=0.2, lw=0)
-    ax.plot(lrs, np.exp(np.nanmean(np.log(v), axis=1)), color=color, lw=1.8, label=label)
+    low, high, mean = (np.full(len(lrs), np.nan) for _ in range(3))
+    low[finite], high[finite] = values[finite].min(axis=1), values[finite].max(axis=1)
+    mean[finite] = np.exp(np.log(values[finite]).mean(axis=1))
+    ax.fill_between(lrs, low, high, color=color, alpha=0.2, lw=0)
+    ax.plot(lrs, mean, color=color, lw=1.8, label=label)
 
 
 def sensitivity_seeds(tunings: dict[str, dict]):
