@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
+from typing import NamedTuple
 
 import numpy as np
 import torch
@@ -38,6 +39,11 @@ __all__ = [
     "interpolation",
     "filter_normalized_direction",
     "loss_surface",
+    "ManyRuns",
+    "train_many",
+    "flat_parameters",
+    "mlp_from_flat",
+    "sharpness",
 ]
 
 # Grid points × samples per vmap call (163 points for 400 samples): big enough to amortise the
@@ -351,3 +357,205 @@ def loss_surface(
     vectors += [[d.to(t) for d, t in zip(v, theta.values(), strict=True)] for v in (d1, d2)]
     losses = _losses_on_span(model, x, y, vectors, coefficients)
     return grid.copy(), grid.copy(), losses.reshape(resolution, resolution)
+
+
+# --------------------------------------------------------------------------------------------
+# Many networks at once: an η grid × seeds trained side by side (notebook 08)
+class ManyRuns(NamedTuple):
+    """The record of ``train_many``: R networks trained side by side (shapes below).
+
+    ``losses`` (epochs, R): each epoch's training loss, as ``train`` reports it;
+    ``train_loss``, ``train_accuracy``, ``test_loss``, ``test_accuracy`` (R,): of the final
+    weights on all the training data and on the held-out data (NaN where a run diverged, or
+    where no held-out data was given); ``diverged_at`` (R,): the first epoch (from 0) whose
+    loss was not finite, −1 if none; ``theta`` (R, P): the final weights, flat.
+    """
+
+    losses: np.ndarray
+    train_loss: np.ndarray
+    train_accuracy: np.ndarray
+    test_loss: np.ndarray
+    test_accuracy: np.ndarray
+    diverged_at: np.ndarray
+    theta: np.ndarray
+
+
+def flat_parameters(model: nn.Module) -> np.ndarray:
+    """All of ``model``'s parameters in ``parameters()`` order, as one float64 vector."""
+    return torch.cat([p.detach().flatten() for p in model.parameters()]).double().numpy()
+
+
+def mlp_from_flat(theta, hidden: int = 32, depth: int = 2) -> MLP:
+    """An ``MLP`` holding the flat weights ``theta`` (as ``flat_parameters`` orders them)."""
+    model = MLP(hidden, depth)
+    flat = torch.as_tensor(np.asarray(theta), dtype=torch.float32)
+    torch.nn.utils.vector_to_parameters(flat, model.parameters())
+    return model
+
+
+def _batched_logits(theta: torch.Tensor, shapes, x: torch.Tensor) -> torch.Tensor:
+    """The logits of R MLPs at once: ``theta`` (R, P) flat weights, ``x`` (R, b, 2) → (R, b).
+
+    ``shapes`` lists the (weight, bias) shapes layer by layer, in ``MLP.parameters()`` order,
+    so the flat vector of one run is exactly ``flat_parameters`` of one ``MLP``."""
+    runs, offset, h = theta.shape[0], 0, x
+    for index, (w_shape, b_shape) in enumerate(shapes):
+        w_size, b_size = math.prod(w_shape), math.prod(b_shape)
+        w = theta[:, offset : offset + w_size].view(runs, *w_shape)
+        b = theta[:, offset + w_size : offset + w_size + b_size].view(runs, 1, *b_shape)
+        offset += w_size + b_size
+        h = torch.baddbmm(b, h, w.transpose(1, 2))  # h W^T + b, one product per run
+        if index < len(shapes) - 1:
+            h = torch.tanh(h)
+    return h.squeeze(-1)
+
+
+def train_many(
+    optimizers,
+    x: torch.Tensor,
+    y: torch.Tensor,
+    *,
+    init_seeds,
+    order_seeds,
+    epochs: int,
+    batch_size: int = 32,
+    hidden: int = 32,
+    depth: int = 2,
+    x_test: torch.Tensor | None = None,
+    y_test: torch.Tensor | None = None,
+    progress: bool = True,
+    description: str = "networks",
+) -> ManyRuns:
+    """Train R = len(init_seeds) ``MLP``\\ s side by side, one step of all of them at a time.
+
+    Run r starts from ``make_mlp(init_seeds[r], hidden, depth)`` and visits the batches in the
+    order ``train`` would draw with ``seed=order_seeds[r]``. ``optimizers`` is one numpy
+    optimizer of ``helpers.optimizers`` (torch-exact, ``tests/test_optimizers_parity.py``) or a
+    list of them, each with an array ``lr`` of one η per run: ``Adam(lr=np.array([...]))``
+    trains a whole η grid × seeds in one call, which ``torch.optim`` cannot (one η per
+    parameter group); a list gives the first optimizer the first runs, and so on.
+    ``tests/test_networks.py`` checks that a run equals ``train`` with the ``torch.optim`` twin.
+
+    The optimizer keeps the weights in float64; the network computes in float32, as ``train``
+    does. A run whose loss stops being finite
+    is frozen and reported in ``diverged_at``.
+    """
+    _check_xy(x, y)
+    init_seeds, order_seeds = np.atleast_1d(init_seeds), np.atleast_1d(order_seeds)
+    if init_seeds.ndim != 1 or init_seeds.shape != order_seeds.shape:
+        raise ValueError(
+            f"init_seeds of shape {init_seeds.shape} and order_seeds of shape "
+            f"{order_seeds.shape} must be two 1-D arrays of the same length, one seed per run"
+        )
+    n, runs = len(x), len(init_seeds)
+    _check_int("epochs", epochs, 1)
+    _check_int("batch_size", batch_size, 1, n)
+    template = MLP(hidden, depth)
+    params = list(template.parameters())
+    pairs = zip(params[::2], params[1::2], strict=True)
+    shapes = [(tuple(w.shape), tuple(b.shape)) for w, b in pairs]
+    theta = np.stack([flat_parameters(make_mlp(int(s), hidden, depth)) for s in init_seeds])
+    optimizers = list(optimizers) if isinstance(optimizers, list | tuple) else [optimizers]
+    sizes = [max(int(np.size(o.lr)), 1) for o in optimizers]
+    if sum(sizes) != runs:
+        raise ValueError(
+            f"the optimizers have {sizes} runs (one per lr value), {sum(sizes)} in all, but "
+            f"init_seeds has {runs}: give one seed per run"
+        )
+    blocks = np.split(np.arange(runs), np.cumsum(sizes)[:-1])
+    states = [o.init(theta[b]) for o, b in zip(optimizers, blocks, strict=True)]
+    generators = [torch.Generator().manual_seed(int(s)) for s in order_seeds]
+    xd, yd = x.float(), y.float()
+    losses = np.full((epochs, runs), np.nan)
+    alive = np.ones(runs, dtype=bool)
+    diverged_at = np.full(runs, -1)
+    previous = torch.get_num_threads()
+    torch.set_num_threads(1)  # tiny products: one thread is fastest (see ``train``)
+    epoch_range = bar(range(epochs), desc=description) if progress else range(epochs)
+    try:
+        for epoch in epoch_range:
+            orders = torch.stack([torch.randperm(n, generator=g) for g in generators])
+            total = np.zeros(runs)
+            for index in orders.split(batch_size, dim=1):  # (R, b): run r's batch
+                weights = torch.from_numpy(theta).float().requires_grad_(True)
+                logits = _batched_logits(weights, shapes, xd[index])
+                batch_losses = F.binary_cross_entropy_with_logits(
+                    logits, yd[index], reduction="none"
+                ).mean(dim=1)
+                (gradient,) = torch.autograd.grad(batch_losses.sum(), weights)
+                batch = batch_losses.detach().double().numpy()
+                total += batch * index.shape[1]
+                g = gradient.double().numpy()
+                bad = ~np.isfinite(batch) | ~np.all(np.isfinite(g), axis=1)
+                if bad.any():  # freeze the runs that blew up, so they do not overflow further
+                    g = np.where(bad[:, None], 0.0, g)
+                    newly = bad & alive
+                    diverged_at[newly] = epoch
+                    alive &= ~bad
+                new_theta = np.empty_like(theta)
+                with np.errstate(all="ignore"):
+                    for k, (o, b) in enumerate(zip(optimizers, blocks, strict=True)):
+                        new_theta[b], states[k] = o.step(theta[b], g[b], states[k])
+                theta = np.where(alive[:, None], new_theta, theta)
+            losses[epoch] = np.where(alive, total / n, np.nan)
+            if progress:
+                epoch_range.set_postfix(
+                    best=f"{np.nanmin(losses[epoch], initial=np.inf):.4f}", refresh=False
+                )
+    finally:
+        torch.set_num_threads(previous)
+
+    def evaluate(xs, ys):
+        if xs is None:
+            return np.full(runs, np.nan), np.full(runs, np.nan)
+        _check_xy(xs, ys)
+        loss, right = np.empty(runs), np.empty(runs)
+        # a few runs at a time: all 200 networks on 1000 points at once would hold ~100 MB
+        # of activations
+        with torch.no_grad():
+            for chunk in np.array_split(np.arange(runs), max(1, runs // 16)):
+                t = torch.from_numpy(theta[chunk]).float()
+                logits = _batched_logits(t, shapes, xs.float().expand(len(chunk), *xs.shape))
+                ys_all = ys.float().expand(len(chunk), -1)
+                bce = F.binary_cross_entropy_with_logits(logits, ys_all, reduction="none")
+                loss[chunk] = bce.mean(1).double().numpy()
+                right[chunk] = ((logits > 0) == (ys_all > 0.5)).double().mean(1).numpy()
+        return np.where(alive, loss, np.nan), np.where(alive, right, np.nan)
+
+    train_loss, train_accuracy = evaluate(x, y)
+    test_loss, test_accuracy = evaluate(x_test, y_test)
+    return ManyRuns(
+        losses, train_loss, train_accuracy, test_loss, test_accuracy, diverged_at, theta
+    )
+
+
+# --------------------------------------------------------------------------------------------
+def sharpness(
+    model: nn.Module, x: torch.Tensor, y: torch.Tensor, iterations: int = 20, seed: int = 0
+) -> float:
+    r"""The sharpness of the full-batch loss at ``model``'s weights: the largest eigenvalue λ_max
+    of its Hessian, by power iteration on Hessian-vector products (double backward, never the
+    Hessian itself): v ← Hv / ‖Hv‖, λ ≈ vᵀHv. Gradient descent with η > 2/λ_max is unstable
+    along the top eigenvector (notebook 02), which is why a warm-up matters when λ_max starts
+    high and falls (notebook 07). The start vector comes from a ``torch.Generator`` seeded with
+    ``seed``; 20 iterations give λ_max to about 1 % on the course's networks (the tests compare
+    with the full Hessian).
+
+    (A second version for notebook 09 is being written in ``helpers.stability``; the two are
+    to be merged.)
+    """
+    _check_xy(x, y)
+    _check_int("iterations", iterations, 1)
+    params = [p for p in model.parameters() if p.requires_grad]
+    loss = F.binary_cross_entropy_with_logits(model(x), y)
+    grads = torch.autograd.grad(loss, params, create_graph=True)
+    generator = torch.Generator().manual_seed(seed)
+    v = [torch.randn(p.shape, generator=generator, dtype=p.dtype) for p in params]
+    eigenvalue = 0.0
+    for _ in range(iterations):
+        norm = torch.sqrt(sum((u * u).sum() for u in v))
+        v = [u / norm for u in v]
+        hv = torch.autograd.grad(grads, params, grad_outputs=v, retain_graph=True)
+        eigenvalue = sum((a * b).sum() for a, b in zip(v, hv, strict=True)).item()
+        v = [h.detach() for h in hv]
+    return float(eigenvalue)

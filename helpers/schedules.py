@@ -183,9 +183,10 @@ class RangeTest(NamedTuple):
 
 
 def smooth(losses, beta: float = 0.9) -> np.ndarray:
-    r"""The bias-corrected exponential moving average s_k = a_k / (1 − β^k), k = 1, 2, …, of
-    a_k = β a_{k−1} + (1 − β) ℓ_k with a_0 = 0 (``helpers.theory.ema``): the mini-batch noise
-    would hide the trend otherwise, and without the correction the start would be pulled to 0."""
+    r"""The bias-corrected exponential moving average s_k = a_k / (1 − β^(k+1)) of the losses
+    ℓ_0, ℓ_1, …, with a_k = β a_{k−1} + (1 − β) ℓ_k and a_{−1} = 0 (``helpers.theory.ema``):
+    the mini-batch noise would hide the trend otherwise, and without the correction the start
+    would be pulled to 0."""
     k = np.arange(1, len(losses) + 1)
     return ema(losses, beta) / (1 - beta**k)
 
@@ -204,8 +205,9 @@ def lr_range_test(
     stop_factor: float = 4.0,
     progress: bool = True,
 ) -> RangeTest:
-    r"""The learning-rate range test (Smith 2017; fastai's ``lr_find``), on a copy-free model
-    that it trains in place (pass a fresh one).
+    r"""The learning-rate range test, on a copy-free model that it trains in place (pass a
+    fresh one). Smith (2017) raised η linearly over a few epochs; this is fastai's version
+    (``lr_find``): η grows exponentially at every step, and the loss is smoothed.
 
     Step k = 0, 1, …, K − 1 uses η_k = η_min · (η_max/η_min)^{k/(K−1)}: η grows by the same
     factor every step. The mini-batch losses are recorded (batches drawn without replacement,
@@ -217,19 +219,34 @@ def lr_range_test(
     there, and it lies safely below the η at which the loss blows up.
     """
     import torch
-    from torch.nn import functional as F
 
     if not (0 < lr_min < lr_max and math.isfinite(lr_max)):
         raise ValueError(f"lr_min={lr_min}, lr_max={lr_max}: need 0 < lr_min < lr_max < inf")
     if not (isinstance(steps, int) and steps >= 3):
         raise ValueError(f"steps={steps} is outside its valid range: an integer in [3, inf)")
     lrs = lr_min * (lr_max / lr_min) ** (np.arange(steps) / (steps - 1))
+    previous = torch.get_num_threads()
+    torch.set_num_threads(1)  # tiny steps: threads only wait for each other (networks.train)
+    try:
+        return _range_test(model, x, y, make_optimizer, lrs, batch_size, seed, stop_factor,
+                           progress)  # fmt: skip
+    finally:
+        torch.set_num_threads(previous)
+
+
+def _range_test(model, x, y, make_optimizer, lrs, batch_size, seed, stop_factor, progress):
+    import torch
+    from torch.nn import functional as F
+
+    steps = len(lrs)
     optimizer = make_optimizer(model.parameters(), float(lrs[0]))
     generator = torch.Generator().manual_seed(seed)
     order = torch.empty(0, dtype=torch.long)
     losses: list[float] = []
-    steps_range = bar(range(steps), desc="range test") if progress else range(steps)
-    for k in steps_range:
+    # A bar closed before its total turns red ("failed") in Jupyter; a range test that stops
+    # early has done its job, so on a stop the bar's total becomes the steps taken.
+    counter = bar(total=steps, desc="range test") if progress else None
+    for k in range(steps):
         if len(order) < batch_size:  # a new epoch: a fresh shuffle of all samples
             order = torch.randperm(len(x), generator=generator)
         index, order = order[:batch_size], order[batch_size:]
@@ -240,10 +257,15 @@ def lr_range_test(
         loss.backward()
         optimizer.step()
         losses.append(loss.item())
+        if counter is not None:
+            counter.update(1)
         if not math.isfinite(losses[-1]) or losses[-1] > stop_factor * min(losses):
+            if counter is not None:
+                counter.total = k + 1
+                counter.set_description(f"range test: done, the loss blew up at η = {lrs[k]:.2g}")
             break
-    if progress:
-        steps_range.close()
+    if counter is not None:
+        counter.close()
     taken = lrs[: len(losses)]
     smoothed = smooth(np.nan_to_num(losses, nan=np.inf, posinf=1e30))
     lowest = int(np.argmin(smoothed))

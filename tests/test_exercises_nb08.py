@@ -5,7 +5,15 @@ from helpers.showdown import forgiving_width
 def test_run_calls():
     assert nb08.run_calls(28)
     assert nb08.run_calls(None).correct is None
-    for wrong, says in [(1120, "runs"), (280, "4 functions"), (160, "own call")]:
+    for wrong, says in [
+        (16352, "runs"),
+        (2044, "one array"),
+        (224, "x0 holds"),
+        (84, "same runs"),
+        (7, "4 functions"),
+        (4, "own call"),
+        (27, "calls"),  # a near miss is not accepted
+    ]:
         feedback = nb08.run_calls(wrong)
         assert feedback.correct is False and says in feedback.message
         assert "7 × 4 = 28" not in feedback.message

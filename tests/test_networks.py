@@ -254,3 +254,78 @@ def test_bad_arguments_are_named_with_their_range(spirals, call, message):
     direction = filter_normalized_direction(model, seed=0)
     with pytest.raises(ValueError, match=message):
         call(model, *spirals, direction)
+
+
+# --- many networks at once, sharpness --------------------------------------------------------
+def test_train_many_is_train_with_torch_optim():
+    """Run r of ``train_many`` (numpy optimizers, batched) = ``train`` with the torch.optim twin."""
+    from helpers.networks import flat_parameters, train_many
+    from helpers.optimizers import SGD, Adam
+
+    x, y = two_spirals(n=100, seed=3)
+    many = train_many(
+        [Adam(lr=np.array([0.01, 0.03])), SGD(lr=np.array([0.3]), momentum=0.9)],
+        x, y, init_seeds=[1, 2, 1], order_seeds=[5, 6, 7], epochs=3, batch_size=16,
+        x_test=x, y_test=y, progress=False,
+    )  # fmt: skip
+    twins = [
+        (1, 5, lambda p: torch.optim.Adam(p, lr=0.01)),
+        (2, 6, lambda p: torch.optim.Adam(p, lr=0.03)),
+        (1, 7, lambda p: torch.optim.SGD(p, lr=0.3, momentum=0.9)),
+    ]
+    for r, (init, order, make) in enumerate(twins):
+        model = make_mlp(seed=init)
+        losses = train(model, x, y, make(model.parameters()), epochs=3, batch_size=16,
+                       seed=order, progress=False)  # fmt: skip
+        np.testing.assert_allclose(many.losses[:, r], losses, rtol=1e-5)
+        np.testing.assert_allclose(many.theta[r], flat_parameters(model), atol=1e-5)
+        assert np.isclose(many.train_loss[r], loss_fn(model, x, y), rtol=1e-5)
+        assert np.isclose(many.test_accuracy[r], accuracy(model, x, y))
+    assert np.all(many.diverged_at == -1)
+
+
+def test_train_many_freezes_a_diverged_run():
+    from helpers.networks import train_many
+    from helpers.optimizers import SGD
+
+    x, y = two_spirals(n=64, seed=0)
+    many = train_many(SGD(lr=np.array([0.1, 1e40])), x, y, init_seeds=[0, 0],
+                      order_seeds=[0, 0], epochs=3, progress=False)  # fmt: skip
+    assert many.diverged_at[0] == -1 and many.diverged_at[1] >= 0
+    assert np.isnan(many.train_loss[1]) and np.isfinite(many.train_loss[0])
+    with pytest.raises(ValueError, match="one seed per run"):
+        train_many(SGD(lr=np.array([0.1, 0.2])), x, y, init_seeds=[0], order_seeds=[0],
+                   epochs=1, progress=False)  # fmt: skip
+
+
+def test_mlp_from_flat_round_trips():
+    from helpers.networks import flat_parameters, mlp_from_flat
+
+    model = make_mlp(seed=4)
+    again = mlp_from_flat(flat_parameters(model))
+    x, _ = two_spirals(n=20)
+    assert torch.allclose(model(x), again(x))
+
+
+def test_sharpness_is_the_top_hessian_eigenvalue():
+    from helpers.networks import sharpness
+
+    x, y = two_spirals(n=60, seed=2)
+    model = make_mlp(seed=0, hidden=6, depth=1)
+    params = list(model.parameters())
+    flat = torch.cat([p.detach().flatten() for p in params]).double()
+
+    def loss_of(theta):
+        out, offset = [], 0
+        for p in params:
+            out.append(theta[offset : offset + p.numel()].view_as(p))
+            offset += p.numel()
+        w1, b1, w2, b2 = out
+        logits = (torch.tanh(x.double() @ w1.T + b1) @ w2.T + b2).squeeze(-1)
+        return torch.nn.functional.binary_cross_entropy_with_logits(logits, y.double())
+
+    hessian = torch.autograd.functional.hessian(loss_of, flat)
+    top = torch.linalg.eigvalsh(hessian).abs().max().item()
+    assert np.isclose(sharpness(model, x, y, iterations=200), top, rtol=1e-3)
+    with pytest.raises(ValueError, match="iterations"):
+        sharpness(model, x, y, iterations=0)

@@ -110,3 +110,33 @@ def test_range_test_rejects_bad_ranges():
         )
     with pytest.raises(ValueError, match="steps"):
         lr_range_test(make_mlp(), x, y, lambda p, lr: torch.optim.SGD(p, lr=lr), steps=2)
+
+
+def test_a_stopped_range_test_ends_its_bar_as_done(monkeypatch):
+    """A range test that stops early has worked: its bar must end complete, not 'failed'."""
+    import helpers.schedules as schedules
+
+    bars = []
+
+    class Bar:
+        def __init__(self, total, desc):
+            self.total, self.n, self.desc = total, 0, desc
+            bars.append(self)
+
+        def update(self, k):
+            self.n += k
+
+        def set_description(self, desc):
+            self.desc = desc
+
+        def close(self):
+            self.closed = True
+
+    monkeypatch.setattr(schedules, "bar", lambda **kwargs: Bar(**kwargs))
+    x, y = two_spirals(n=200, seed=1)
+    result = lr_range_test(
+        make_mlp(seed=0), x, y, lambda p, lr: torch.optim.Adam(p, lr=lr), steps=80
+    )
+    (b,) = bars
+    assert len(result.lrs) < 80 and b.n == b.total == len(result.lrs) and b.closed
+    assert "done" in b.desc

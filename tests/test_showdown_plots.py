@@ -197,3 +197,21 @@ def test_race_legend_lists_only_the_chosen_optimizers():
     assert [t.get_text() for t in explorer._legend.get_texts()] == ["momentum"]
     explorer.contenders.value = ()
     assert explorer._legend is None and explorer.message == ""
+
+
+def test_multi_seed_figures_draw_every_optimizer():
+    from helpers.showdown import Tuning
+
+    lrs = np.geomspace(1e-3, 1, 5)
+    gaps = np.array([[1.0, 2.0], [0.1, 0.3], [0.01, 0.02], [np.inf, 0.5], [np.inf, np.inf]])
+    accuracy = np.array([[0.5, 0.6], [0.8, 0.9], [0.99, 0.98], [0.7, 0.6], [0.5, 0.5]])
+    t = Tuning(lrs, gaps, np.stack([gaps * 2, gaps]), 0, accuracy)
+    by = {name: t for name in OPTIMIZERS}
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # a diverged point leaves a gap, never a warning
+        figure = figures.sensitivity_seeds({f: by for f in OBJECTIVES})
+        assert len(figure.legends[0].get_texts()) == len(OPTIMIZERS)
+        assert figure._repr_png_()[:4] == b"\x89PNG"
+        assert figures.network_tuning(by)._repr_png_()[:4] == b"\x89PNG"
+        seconds = dict.fromkeys(OPTIMIZERS, 0.01)
+        assert figures.training_curves_seeds(by, seconds)._repr_png_()[:4] == b"\x89PNG"

@@ -11,22 +11,25 @@ __all__ = ["run_calls", "check_forgiving_width"]
 
 
 def run_calls(answer) -> Feedback:
-    """Exercise 1: how many ``helpers.run`` calls the sweep needs (7 optimizers, 4 functions,
-    40 learning rates each, all η of one sweep in one call)."""
+    """Exercise 1: how many ``helpers.run`` calls the protocol needs (7 optimizers, 4
+    functions, 73 learning rates × 8 starts each, all of one optimizer and function in one
+    call, no grid widened)."""
     return check_number(
         answer,
         28,
         name="calls",
         mistakes={
-            7 * 4 * 40: "that is the number of <i>runs</i>; the 40 learning rates of one sweep "
-            "go into a single call as an array.",
-            7 * 40: "the sweep is repeated on each of the 4 functions, but its 40 η share a call.",
-            4 * 40: "each optimizer is a different class, so each needs its own call.",
+            7 * 4 * 73 * 8: "that is the number of <i>runs</i>; all 73 η × 8 starts of one "
+            "optimizer on one function go into a single call as arrays.",
+            7 * 4 * 73: "the 73 learning rates do not need a call each: they are one array.",
+            7 * 4 * 8: "the 8 starts do not need a call each: x0 holds all of them.",
+            7 * 4 * 3: "the three grids (grid, shifted, finer) are read from the same runs.",
             7: "the sweep is repeated on each of the 4 functions.",
             4: "each optimizer is a different class, so each needs its own call.",
         },
-        hint="One call runs one optimizer on one function with many learning rates at once.",
-        explanation="One call per (optimizer, function): 7 × 4 = 28; each runs 40 η side by side.",
+        hint="One call runs one optimizer on one function, with every η and start at once.",
+        explanation="One call per (optimizer, function): 7 × 4 = 28; each runs 73 × 8 = 584 "
+        "runs side by side.",
     )
 
 

@@ -6,7 +6,7 @@ import numpy as np
 
 from . import new_figure
 
-__all__ = ["schedule_gallery", "noise_ball", "range_test"]
+__all__ = ["schedule_gallery", "noise_ball", "range_test", "range_tests", "warmup_sharpness"]
 
 
 def schedule_gallery(curves: dict[str, np.ndarray], steps: np.ndarray):
@@ -71,4 +71,57 @@ def range_test(result, checks: dict[str, float] | None = None):
     )
     ax.grid(True, which="major", alpha=0.3)
     ax.legend(fontsize=10, loc="lower left")
+    return figure
+
+
+def range_tests(tests, grid=None, swept=None):
+    """Several range tests (one per seed): each smoothed loss against η with its suggestion as
+    a dashed line; with ``grid`` and ``swept`` (final losses of constant-η runs, shape
+    (len(grid), seeds)) their median as dots on a second axis, an independent check."""
+    figure, ax = new_figure(10.0, 4.6)
+    colors = ["tab:blue", "tab:orange", "tab:green", "tab:red", "tab:purple", "tab:brown"]
+    for k, (test, color) in enumerate(zip(tests, colors * len(tests), strict=False)):
+        ax.plot(test.lrs, test.smoothed, color=color, lw=1.8, alpha=0.9, label=f"seed {k}")
+        ax.axvline(test.suggested, color=color, ls="--", lw=1.2)
+    ax.set(
+        xscale="log",
+        xlabel=r"learning rate $\eta$ (grows every step of the range test)",
+        ylabel="range test: smoothed loss",
+        ylim=(0, 1.05 * max(t.smoothed[0] for t in tests)),
+    )
+    ax.grid(True, which="major", alpha=0.3)
+    handles, labels = ax.get_legend_handles_labels()
+    if grid is not None:
+        right = ax.twinx()
+        right.plot(grid, np.median(swept, axis=1), "ko", ms=6, label="constant η, 20 epochs")
+        right.set(yscale="log", ylabel="constant η: training loss after 20 epochs")
+        h, lab = right.get_legend_handles_labels()
+        handles, labels = handles + h, labels + lab
+    ax.legend(handles, labels, fontsize=9, loc="lower left")
+    ax.set_title("dashed: each seed's suggestion (steepest fall of the smoothed loss)")
+    return figure
+
+
+def warmup_sharpness(record: dict, peak: float, warm_steps: int):
+    """Loss (left) and sharpness (right) against step for runs with and without a warm-up;
+    ``record[seed, warm]`` holds ``losses`` (per step) and ``sharpness`` ({step: λ_max})."""
+    figure, (loss_ax, sharp_ax) = new_figure(13.0, 4.6, ncols=2)
+    styles = {0: ("tab:red", "no warm-up"), warm_steps: ("tab:blue", f"{warm_steps}-step warm-up")}
+    for (seed, warm), r in record.items():
+        color, label = styles[warm]
+        ls = "-" if seed == 0 else "--"
+        loss_ax.plot(r["losses"], color=color, ls=ls, lw=1.6, label=f"{label}, seed {seed}")
+        steps, values = zip(*sorted(r["sharpness"].items()), strict=True)
+        sharp_ax.plot(steps, values, marker="o", color=color, ls=ls, lw=1.6, ms=4)
+    sharp_ax.axhline(2 / peak, color="black", ls=":", lw=1.5, label=r"$2/\eta$ at the peak $\eta$")
+    sharp_ax.axvline(warm_steps, color="0.5", lw=1)
+    loss_ax.axvline(warm_steps, color="0.5", lw=1)
+    loss_ax.set(yscale="log", xlabel="step", ylabel="training loss (full batch)")
+    sharp_ax.set(yscale="log", xlabel="step", ylabel=r"sharpness $\lambda_{max}$")
+    loss_ax.legend(fontsize=9)
+    sharp_ax.legend(fontsize=9)
+    for ax in (loss_ax, sharp_ax):
+        ax.grid(True, which="major", alpha=0.3)
+    loss_ax.set_title(rf"gradient descent at peak $\eta$ = {peak}")
+    sharp_ax.set_title("the sharpness falls, most of it during the warm-up")
     return figure

@@ -22,6 +22,9 @@ __all__ = [
     "training_curves",
     "decision_boundaries",
     "with_first_frame",
+    "sensitivity_seeds",
+    "network_tuning",
+    "training_curves_seeds",
 ]
 
 COLORS = {
@@ -191,3 +194,86 @@ def with_first_frame(html: str) -> str:
         html,
         count=1,
     )
+
+
+# -- the multi-seed protocol -------------------------------------------------------------------
+def _band(ax, lrs, values, color, label=None):
+    """The geometric mean over seeds (line) and the min–max range of the seeds (band); a
+    point where some seed diverged is left out."""
+    finite = np.all(np.isfinite(values), axis=1)
+    low, high, mean = (np.full(len(lrs), np.nan) for _ in range(3))
+    low[finite], high[finite] = values[finite].min(axis=1), values[finite].max(axis=1)
+    mean[finite] = np.exp(np.log(values[finite]).mean(axis=1))
+    ax.fill_between(lrs, low, high, color=color, alpha=0.2, lw=0)
+    ax.plot(lrs, mean, color=color, lw=1.8, label=label)
+
+
+def sensitivity_seeds(tunings: dict[str, dict]):
+    """``sensitivity`` over several starts: for each optimizer, the geometric mean of the final
+    f − f_min over the seeds against η (line), the seeds' range (band), the best η (dot, at
+    the mean; the bar spans the seeds there)."""
+    figure, axes = new_figure(13.0, 8.4, nrows=2, ncols=2)
+    for ax, (function, by_optimizer) in zip(axes.flat, tunings.items(), strict=True):
+        for name, t in by_optimizer.items():
+            _band(ax, t.lrs, t.gaps, COLORS[name], name)
+            best = t.best_gaps
+            mean = np.exp(np.mean(np.log(best)))
+            ax.plot([t.best_lr] * 2, [best.min(), best.max()], color=COLORS[name], lw=3)
+            ax.plot([t.best_lr], [mean], "o", color=COLORS[name], ms=8, mec="black")
+        ax.set(xscale="log", yscale="log")
+        ax.set_title(function, fontsize=14)
+        ax.set_xlabel(r"learning rate $\eta$", fontsize=13)
+        ax.set_ylabel(r"final $f - f_{min}$ (band: the seeds)", fontsize=12)
+        ax.tick_params(labelsize=11)
+        ax.grid(True, which="major", alpha=0.3)
+    _legend_on_top(figure, next(iter(tunings.values())))
+    return figure
+
+
+def network_tuning(tunings: dict):
+    """The network's sweep: final training loss (left) and held-out accuracy (right) against
+    η, the mean over seeds with the seeds' range as a band; the dot marks each optimizer's
+    best η (chosen on the training loss)."""
+    figure, (loss_ax, accuracy_ax) = new_figure(13.0, 4.8, ncols=2)
+    for name, t in tunings.items():
+        _band(loss_ax, t.lrs, t.gaps, COLORS[name])
+        loss_ax.plot([t.best_lr], [np.exp(np.mean(np.log(t.best_gaps)))], "o",
+                     color=COLORS[name], ms=8, mec="black")  # fmt: skip
+        accuracy = t.test_accuracy
+        accuracy_ax.fill_between(t.lrs, accuracy.min(1), accuracy.max(1), color=COLORS[name],
+                                 alpha=0.2, lw=0)  # fmt: skip
+        accuracy_ax.plot(t.lrs, accuracy.mean(1), color=COLORS[name], lw=1.8)
+        accuracy_ax.plot([t.best_lr], [accuracy[t.best].mean()], "o", color=COLORS[name],
+                         ms=8, mec="black")  # fmt: skip
+    loss_ax.set(xscale="log", yscale="log")
+    loss_ax.set_ylabel("final training loss (BCE)", fontsize=13)
+    accuracy_ax.set(xscale="log", ylim=(0.45, 1.01))
+    accuracy_ax.set_ylabel("held-out accuracy", fontsize=13)
+    for ax in (loss_ax, accuracy_ax):
+        ax.set_xlabel(r"learning rate $\eta$", fontsize=13)
+        ax.tick_params(labelsize=11)
+        ax.grid(True, which="major", alpha=0.3)
+    _legend_on_top(figure, tunings)
+    return figure
+
+
+def training_curves_seeds(tunings: dict, seconds_per_epoch: dict[str, float]):
+    """Training loss at each optimizer's tuned η against epochs (left) and against seconds
+    (right, one torch.optim run's measured time per epoch): the median over seeds and their
+    range as a band."""
+    figure, (by_epoch, by_time) = new_figure(13.0, 5.0, ncols=2)
+    for name, t in tunings.items():
+        losses = t.losses[:, t.best]  # (epochs, seeds)
+        epochs = np.arange(1, losses.shape[0] + 1)
+        for ax, x in ((by_epoch, epochs), (by_time, epochs * seconds_per_epoch[name])):
+            ax.fill_between(x, losses.min(1), losses.max(1), color=COLORS[name], alpha=0.2, lw=0)
+            ax.plot(x, np.median(losses, axis=1), color=COLORS[name], lw=2)
+    by_epoch.set_xlabel("epoch", fontsize=13)
+    by_time.set_xlabel("seconds on this machine (one network)", fontsize=13)
+    for ax in (by_epoch, by_time):
+        ax.set_yscale("log")
+        ax.set_ylabel("training loss (BCE)", fontsize=13)
+        ax.tick_params(labelsize=11)
+        ax.grid(True, which="both", alpha=0.3)
+    _legend_on_top(figure, tunings)
+    return figure
