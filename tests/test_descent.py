@@ -37,10 +37,13 @@ def drawn(line):
 # -- the explorer ------------------------------------------------------------------------------
 def test_conditioning_explorer_draws_the_runs_it_reports(strict, explorer):
     x0 = np.array([explorer.x0.value, explorer.y0.value])
-    slider_run, best_run = expected_runs(20, 30, 0.3, x0, 50)
+    steps = explorer.steps.value
+    slider_run, best_run = expected_runs(20, 30, 0.3, x0, steps)
     np.testing.assert_allclose(drawn(explorer.paths[SLIDER]), slider_run.path)
     np.testing.assert_allclose(drawn(explorer.paths[BEST]), best_run.path)
-    assert explorer.title.startswith("50 steps · slider η: f − f_min = ")
+    assert explorer.title.startswith(f"{steps} steps · slider η: f − f_min = ")
+    # it opens where the faster rate has also reached the lower loss, as notebook 02 says
+    assert best_run.losses[-1] < slider_run.losses[-1]
     rate = theory.gd_rate(0.3, [0.2, 4.0]).max()  # μ = L/κ = 0.2
     assert f"{rate:.3g} at slider η" in explorer.rates.get_text()
     assert f"{19 / 21:.3g} at η* = {2 / 4.2:.3g}" in explorer.rates.get_text()
@@ -54,7 +57,7 @@ def test_kappa_and_rotation_swap_the_quadratic(strict, explorer):
     assert (q.condition_number, q.angle, q.L) == (50.0, -45.0, 4.0)
     np.testing.assert_allclose(np.linalg.eigvalsh(q.hessian), [4 / 50, 4])
     x0 = np.array([explorer.x0.value, explorer.y0.value])
-    _, best_run = expected_runs(50, -45, 0.3, x0, 50)
+    _, best_run = expected_runs(50, -45, 0.3, x0, explorer.steps.value)
     np.testing.assert_allclose(drawn(explorer.paths[BEST]), best_run.path)
     assert f"{49 / 51:.3g} at η* = {2 / (4 / 50 + 4):.3g}" in explorer.rates.get_text()
 

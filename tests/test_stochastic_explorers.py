@@ -428,4 +428,4 @@ def test_throughput_ceiling_holds_every_point_even_when_b1_was_timed_slow():
     ax = figure.axes[0]
     measured, ceiling = ax.get_lines()[0], ax.get_lines()[1]
     assert np.all(ceiling.get_ydata() >= measured.get_ydata() * (1 - 1e-12))
-    assert np.isclose(ceiling.get_ydata()[1], 1900.0)  # anchored at the fastest step (B = 2)
+    assert np.isclose(ceiling.get_ydata()[2], 3900.0)  # anchored at the fastest step (B = 4)
