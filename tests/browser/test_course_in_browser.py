@@ -1,6 +1,10 @@
-"""Every notebook in JupyterLab (one also in Notebook 7), in Chromium: run all cells, no errors,
-every explorer shows its picture, moving its slider changes the picture; the time from a key
-press on a slider to the new picture is recorded and printed at the end of the run."""
+"""Every notebook in JupyterLab (some also in Notebook 7), in Chromium at 2× pixel density: run
+all cells, no errors, every explorer shows its picture, keeps its aspect ratio at 848 px and
+1280 px of column width and is never wider than the column, moving its slider changes the
+picture; the time from a key press on a slider to the new picture is recorded and printed at the
+end of the run. In classroom mode each notebook's first explorer fits a 1280 × 720 screen and a
+screenshot is saved in ``artifacts/classroom/``. In Notebook 7 the arrow keys move a slider and
+nothing else. Play under load ends on its last step with the counter and picture agreeing."""
 
 from __future__ import annotations
 
@@ -10,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from .conftest import ARTIFACTS, LATENCIES, ROOT
+from .conftest import ARTIFACTS, LATENCIES, ROOT, classroom_context
 
 NOTEBOOKS = sorted(p.name for p in (ROOT / "notebooks").glob("*.ipynb"))
 PANEL = ".jp-NotebookPanel:not(.lm-mod-hidden)"
@@ -84,6 +88,65 @@ def move_slider(page, explorer, key: str = "ArrowRight") -> float | None:
     return page.evaluate("() => performance.now() - window.__pressed")
 
 
+COLUMNS = (848, 1280)  # the notebook column at 1280 px with the file browser open; a wide one
+GEOMETRY = """img => {
+    const box = img.getBoundingClientRect();
+    const column = img.closest('.widget-vbox').getBoundingClientRect().width;
+    return {width: box.width, height: box.height, natural: [img.naturalWidth, img.naturalHeight],
+            column: column, density: window.devicePixelRatio};
+}"""
+
+
+def column_width(page, scope: str) -> float:
+    return page.evaluate(
+        "(scope) => document.querySelector(scope + ' .widget-vbox:has(> .widget-image)')"
+        ".getBoundingClientRect().width",
+        scope,
+    )
+
+
+def set_column_width(page, scope: str, target: int) -> float:
+    """Resize the window until the explorers' column is ``target`` px wide (±2 px)."""
+    for _ in range(4):
+        column = column_width(page, scope)
+        if abs(column - target) <= 2:
+            break
+        viewport = page.viewport_size
+        page.set_viewport_size(
+            {"width": int(viewport["width"] + target - column), "height": viewport["height"]}
+        )
+        page.wait_for_timeout(400)
+    return column_width(page, scope)
+
+
+def check_aspect_ratios(page, scope: str) -> None:
+    """Every explorer's picture: undistorted (±1 %) and within the column, at both widths."""
+    explorers = page.locator(f"{scope} {EXPLORER}")
+    original = page.viewport_size
+    try:
+        for target in COLUMNS:
+            column = set_column_width(page, scope, target)
+            assert abs(column - target) <= 2, f"could not make the column {target} px: {column}"
+            for i in range(explorers.count()):
+                image = explorers.nth(i).locator(".widget-image").first
+                image.scroll_into_view_if_needed()
+                g = image.evaluate(GEOMETRY)
+                shown, natural = g["width"] / g["height"], g["natural"][0] / g["natural"][1]
+                assert abs(shown / natural - 1) <= 0.01, (
+                    f"explorer {i} at a {target}px column is distorted: shown {g['width']:.0f}×"
+                    f"{g['height']:.0f}, image {g['natural']}"
+                )
+                assert g["width"] <= g["column"] + 0.5, f"explorer {i} is wider than the column"
+                # Drawn for the screen: at least as many image pixels as device pixels.
+                assert g["natural"][0] >= g["width"] * g["density"] - 1, (
+                    f"explorer {i}: {g['natural'][0]} image px for {g['width']:.0f} CSS px at "
+                    f"{g['density']}×"
+                )
+    finally:
+        page.set_viewport_size(original)
+        page.wait_for_timeout(400)
+
+
 def check_explorers(page, scope: str, notebook: str) -> None:
     explorers = page.locator(f"{scope} {EXPLORER}")
     count = explorers.count()
@@ -125,6 +188,65 @@ def test_notebook_in_jupyterlab(page, jupyter, notebook):
         run_all(page, PANEL)
         assert error_outputs(page, PANEL) == []
         check_explorers(page, PANEL, notebook)
+        if page.locator(f"{PANEL} {EXPLORER}").count():
+            check_aspect_ratios(page, PANEL)
+    finally:
+        shut_down_kernels(page, jupyter)
+
+
+def slider_state(page, explorer):
+    return explorer.evaluate(
+        """(e) => ({
+            readout: e.querySelector('.widget-slider .widget-readout').textContent,
+            active: document.activeElement && document.activeElement.className,
+            collapsed: document.querySelectorAll('.jp-collapseHeadingButton.jp-mod-collapsed, '
+                + '.jp-Cell.jp-mod-collapsed, .jp-Cell[hidden], .jp-Cell.lm-mod-hidden').length,
+            active_cell: [...document.querySelectorAll('.jp-Cell')]
+                .findIndex(c => c.classList.contains('jp-mod-active')),
+        })"""
+    )
+
+
+@pytest.mark.parametrize("notebook", ["00_start_here.ipynb", "02_gradient_descent.ipynb"])
+def test_keyboard_in_notebook_7(page, jupyter, notebook):
+    """In Notebook 7 the arrow keys on a clicked slider move the slider, and nothing else: the
+    active cell stays, no heading collapses, the picture follows."""
+    page.goto(f"{jupyter['base']}/notebooks/{notebook}?token={jupyter['token']}")
+    scope = ".jp-NotebookPanel"
+    try:
+        run_all(page, scope)
+        assert error_outputs(page, scope) == []
+        explorer = page.locator(f"{scope} {EXPLORER}").first
+        explorer.scroll_into_view_if_needed()
+        image = explorer.locator(".widget-image").first
+        handle = explorer.locator(".widget-slider .noUi-handle").first
+        handle.click()
+        page.wait_for_timeout(500)
+        before = slider_state(page, explorer)
+        src = image.get_attribute("src")
+        for key in ("ArrowRight", "ArrowRight", "ArrowRight", "ArrowLeft"):
+            handle.press(key)
+            page.wait_for_timeout(300)
+        page.wait_for_function(
+            "([img, src]) => img.getAttribute('src') !== src",
+            arg=[image.element_handle(), src],
+            timeout=10_000,
+        )
+        after = slider_state(page, explorer)
+        (ARTIFACTS / "screenshots").mkdir(parents=True, exist_ok=True)
+        shot = ARTIFACTS / "screenshots" / f"{Path(notebook).stem}-notebook7-keyboard.png"
+        explorer.screenshot(path=str(shot))
+        assert after["readout"] != before["readout"], f"the keys did not move it: {after}"
+        assert after["active_cell"] == before["active_cell"], "a key press moved the cell cursor"
+        assert after["collapsed"] == before["collapsed"], "a key press collapsed a heading"
+        assert "noUi-handle" in (after["active"] or ""), f"focus left the slider: {after}"
+        # Two right, one left: the readout is one stop right of where it was.
+        handle.press("ArrowLeft")
+        page.wait_for_timeout(800)
+        assert slider_state(page, explorer)["readout"] != before["readout"]
+        handle.press("ArrowLeft")
+        page.wait_for_timeout(800)
+        assert slider_state(page, explorer)["readout"] == before["readout"]
     finally:
         shut_down_kernels(page, jupyter)
 
@@ -150,6 +272,53 @@ def test_start_here_in_notebook_7(page, jupyter):
     changed = image.screenshot() != before
     shut_down_kernels(page, jupyter)
     assert changed, "dragging the slider did not change the picture"
+
+
+@pytest.mark.parametrize("notebook", NOTEBOOKS)
+def test_classroom_mode(browser, jupyter, notebook):
+    """Classroom mode at 1280 × 720 (file browser closed): each explorer fits the screen
+    without scrolling, its figure text is ≥ 24 px; a screenshot of the first is saved."""
+    with classroom_context(browser, jupyter) as page:
+        page.goto(f"{jupyter['base']}/lab/tree/{notebook}?token={jupyter['token']}&reset")
+        try:
+            page.wait_for_selector(f"{PANEL} .jp-Cell", timeout=90_000)
+            sidebar = page.locator(".jp-SideBar.lm-TabBar .lm-TabBar-tab.lm-mod-current")
+            for k in range(sidebar.count()):  # close the file browser: a projector's width
+                sidebar.nth(k).click()
+            run_all(page, PANEL)
+            assert error_outputs(page, PANEL) == []
+            explorers = page.locator(f"{PANEL} {EXPLORER}")
+            if explorers.count() == 0:
+                pytest.skip(f"{notebook} has no explorer")
+            area = page.locator(f"{PANEL} .jp-WindowedPanel-outer, {PANEL} .jp-Notebook").first
+            visible = area.bounding_box()
+            shots = ARTIFACTS / "classroom"
+            shots.mkdir(parents=True, exist_ok=True)
+            for i in range(explorers.count()):
+                explorer = explorers.nth(i)
+                explorer.scroll_into_view_if_needed()
+                page.evaluate(
+                    "(e) => e.scrollIntoView({block: 'start'})", explorer.element_handle()
+                )
+                page.wait_for_timeout(300)
+                box = explorer.bounding_box()
+                g = explorer.locator(".widget-image").first.evaluate(GEOMETRY)
+                if i == 0:
+                    page.screenshot(path=str(shots / f"{Path(notebook).stem}.png"))
+                assert box["height"] <= visible["height"] + 1, (
+                    f"explorer {i} is {box['height']:.0f} px tall; the screen shows "
+                    f"{visible['height']:.0f}"
+                )
+                assert g["width"] <= g["column"] + 0.5
+                # ≥ 24 px text: the figure is drawn for 24 px at its natural size, so it may
+                # not be shown smaller than that.
+                natural_css = g["natural"][0] / g["density"]
+                assert g["width"] >= natural_css - 1, (
+                    f"explorer {i} is shrunk to {g['width']:.0f} of {natural_css:.0f} px: its "
+                    "text is below 24 px"
+                )
+        finally:
+            shut_down_kernels(page, jupyter)
 
 
 def test_latency_summary_is_recorded():
