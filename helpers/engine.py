@@ -50,7 +50,7 @@ import numpy as np
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.text import Text
-from matplotlib.ticker import LogLocator, MaxNLocator
+from matplotlib.ticker import LogLocator, MaxNLocator, SymmetricalLogLocator
 
 from .display import (
     CLASSROOM_HEIGHT_PX,
@@ -295,7 +295,7 @@ CLASSROOM_CSS = """<style>
 .course-classroom .widget-label, .course-classroom .widget-readout,
 .course-classroom .widget-button, .course-classroom .widget-toggle-button,
 .course-classroom select, .course-classroom input { font-size: 22px !important; }
-.course-classroom .widget-slider { width: 520px !important; }
+.course-classroom .widget-slider { width: 390px !important; }
 .course-classroom .widget-readout { min-width: 80px; }
 .course-classroom .widget-button, .course-classroom .widget-toggle-button {
   width: auto !important; min-width: 90px; }
@@ -535,7 +535,7 @@ class Explorer:
                 locator = axis.get_major_locator()
                 if isinstance(locator, MaxNLocator):
                     locator.set_params(nbins=4)
-                elif isinstance(locator, LogLocator):
+                elif isinstance(locator, LogLocator | SymmetricalLogLocator):
                     locator.set_params(numticks=4)
         texts = [t for t in self.figure.findobj(Text) if not _is_tick_label(t)]
         for text in texts:
