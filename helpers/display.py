@@ -47,7 +47,28 @@ CLASSROOM_TEXT_PX = 24  # the usual minimum for a 16:9 slide read from the back 
 # 1280 px with the file browser closed is ~1150 px wide, and a 720 px screen leaves ~600 px
 # under JupyterLab's bars, of which the controls take up to ~150.
 CLASSROOM_WIDTH_PX = 1100
-CLASSROOM_HEIGHT_PX = 430
+CLASSROOM_HEIGHT_PX = 430  # at most: less when the controls take more than two rows
+CLASSROOM_SCREEN_PX = 600  # what JupyterLab at 1280 × 720 shows of a notebook (measured)
+CLASSROOM_ROW_PX = 52  # one row of classroom-size controls
+CLASSROOM_CONTROL_PX = {"slider": 400, "steps": 620, "other": 260}  # widths, for the rows
+
+
+def classroom_height(controls) -> int:
+    """The picture's height in classroom mode: what the screen leaves under the controls.
+
+    ``controls`` are (kind, count) pairs; the rows are estimated from the classroom widths."""
+    rows, used = 1, 0
+    for kind, count in controls:
+        for _ in range(count):
+            width = CLASSROOM_CONTROL_PX[kind]
+            if used and used + width > CLASSROOM_WIDTH_PX:
+                rows, used = rows + 1, 0
+            used += width
+    return int(
+        min(CLASSROOM_HEIGHT_PX, max(300, CLASSROOM_SCREEN_PX - 20 - rows * CLASSROOM_ROW_PX))
+    )
+
+
 _TRUE, _FALSE = {"1", "on", "true", "yes"}, {"0", "off", "false", "no", ""}
 
 

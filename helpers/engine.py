@@ -53,9 +53,9 @@ from matplotlib.text import Text
 from matplotlib.ticker import LogLocator, MaxNLocator, SymmetricalLogLocator
 
 from .display import (
-    CLASSROOM_HEIGHT_PX,
     CLASSROOM_TEXT_PX,
     CLASSROOM_WIDTH_PX,
+    classroom_height,
     display_settings,
 )
 
@@ -334,7 +334,18 @@ class Explorer:
         self.display = display_settings()
         self.classroom = self.display.classroom
         if self.classroom:  # one size for every explorer: the screen, not the explorer, decides
-            figsize = (CLASSROOM_WIDTH_PX / self.screen_dpi, CLASSROOM_HEIGHT_PX / self.screen_dpi)
+            height = classroom_height(
+                (
+                    "steps"
+                    if isinstance(c, StepControls)
+                    else "slider"
+                    if _is_slider(c)
+                    else "other",
+                    1,
+                )
+                for c in controls
+            )
+            figsize = (CLASSROOM_WIDTH_PX / self.screen_dpi, height / self.screen_dpi)
         self.dpi = self.screen_dpi * self.display.density  # image pixels per figure inch
         self.figure = Figure(figsize=figsize, dpi=self.dpi)
         self.canvas = FigureCanvasAgg(self.figure)
@@ -691,6 +702,13 @@ class Explorer:
         bundle["image/png"] = base64.b64encode(self.image.value).decode("ascii")
         width, height = self.screen_size
         return bundle, {"image/png": {"width": width, "height": height}}
+
+
+def _is_slider(control) -> bool:
+    return isinstance(
+        control,
+        widgets.FloatSlider | widgets.IntSlider | widgets.FloatLogSlider | widgets.SelectionSlider,
+    )
 
 
 def _is_tick_label(text) -> bool:

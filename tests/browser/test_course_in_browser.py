@@ -270,6 +270,13 @@ def test_keyboard_in_notebook_7(page, jupyter, notebook):
         handle.press("ArrowLeft")
         page.wait_for_timeout(800)
         assert slider_state(page, explorer)["readout"] == before["readout"]
+        # Letters are notebook shortcuts too (a, b: insert a cell; d d: delete; m: markdown).
+        cells = page.locator(f"{scope} .jp-Cell").count()
+        for key in ("a", "b", "m", "d", "d", "x", "z"):
+            handle.press(key)
+            page.wait_for_timeout(200)
+        assert page.locator(f"{scope} .jp-Cell").count() == cells, "a letter changed the cells"
+        assert slider_state(page, explorer)["active_cell"] == before["active_cell"]
     finally:
         shut_down_kernels(page, jupyter)
 
