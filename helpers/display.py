@@ -47,26 +47,26 @@ CLASSROOM_TEXT_PX = 24  # the usual minimum for a 16:9 slide read from the back 
 # 1280 px with the file browser closed is ~1150 px wide, and a 720 px screen leaves ~600 px
 # under JupyterLab's bars, of which the controls take up to ~150.
 CLASSROOM_WIDTH_PX = 1100
-CLASSROOM_HEIGHT_PX = 430  # at most: less when the controls take more than two rows
+CLASSROOM_HEIGHT_PX = 400  # at most: less when the controls take more than two rows
 CLASSROOM_SCREEN_PX = 600  # what JupyterLab at 1280 × 720 shows of a notebook (measured)
-CLASSROOM_ROW_PX = 52  # one row of classroom-size controls
-CLASSROOM_CONTROL_PX = {"slider": 400, "steps": 620, "other": 260}  # widths, for the rows
 
 
 def classroom_height(controls) -> int:
     """The picture's height in classroom mode: what the screen leaves under the controls.
 
-    ``controls`` are (kind, count) pairs; the rows are estimated from the classroom widths."""
-    rows, used = 1, 0
-    for kind, count in controls:
-        for _ in range(count):
-            width = CLASSROOM_CONTROL_PX[kind]
-            if used and used + width > CLASSROOM_WIDTH_PX:
-                rows, used = rows + 1, 0
-            used += width
-    return int(
-        min(CLASSROOM_HEIGHT_PX, max(300, CLASSROOM_SCREEN_PX - 20 - rows * CLASSROOM_ROW_PX))
-    )
+    ``controls`` are the (width, height) of each control in classroom sizes, in screen pixels;
+    they wrap into rows as the explorer's box does, each row as tall as its tallest control.
+    """
+    rows, used, row_height, total = 0, 0, 0, 0
+    for width, height in controls:
+        if used and used + width > CLASSROOM_WIDTH_PX:
+            total, used, row_height = total + row_height, 0, 0
+        if used == 0:
+            rows += 1
+        used += width
+        row_height = max(row_height, height)
+    total += row_height
+    return int(min(CLASSROOM_HEIGHT_PX, max(280, CLASSROOM_SCREEN_PX - 30 - total)))
 
 
 _TRUE, _FALSE = {"1", "on", "true", "yes"}, {"0", "off", "false", "no", ""}

@@ -334,17 +334,7 @@ class Explorer:
         self.display = display_settings()
         self.classroom = self.display.classroom
         if self.classroom:  # one size for every explorer: the screen, not the explorer, decides
-            height = classroom_height(
-                (
-                    "steps"
-                    if isinstance(c, StepControls)
-                    else "slider"
-                    if _is_slider(c)
-                    else "other",
-                    1,
-                )
-                for c in controls
-            )
+            height = classroom_height(_classroom_size(c) for c in controls)
             figsize = (CLASSROOM_WIDTH_PX / self.screen_dpi, height / self.screen_dpi)
         self.dpi = self.screen_dpi * self.display.density  # image pixels per figure inch
         self.figure = Figure(figsize=figsize, dpi=self.dpi)
@@ -704,11 +694,16 @@ class Explorer:
         return bundle, {"image/png": {"width": width, "height": height}}
 
 
-def _is_slider(control) -> bool:
-    return isinstance(
-        control,
-        widgets.FloatSlider | widgets.IntSlider | widgets.FloatLogSlider | widgets.SelectionSlider,
-    )
+def _classroom_size(control) -> tuple[int, int]:
+    """A control's (width, height) in screen pixels under CLASSROOM_CSS (measured in Chromium)."""
+    if isinstance(control, StepControls):
+        return 640, 60
+    if isinstance(control, widgets.SelectMultiple | widgets.Select):
+        return 420, 34 * control.rows + 16
+    sliders = widgets.FloatSlider | widgets.IntSlider | widgets.FloatLogSlider
+    if isinstance(control, sliders | widgets.SelectionSlider):
+        return 410, 60
+    return 300, 60
 
 
 def _is_tick_label(text) -> bool:
