@@ -47,7 +47,7 @@ CLASSROOM_TEXT_PX = 24  # the usual minimum for a 16:9 slide read from the back 
 # 1280 px with the file browser closed is ~1150 px wide, and a 720 px screen leaves ~600 px
 # under JupyterLab's bars, of which the controls take up to ~150.
 CLASSROOM_WIDTH_PX = 1100
-CLASSROOM_HEIGHT_PX = 400  # at most: less when the controls take more than two rows
+CLASSROOM_HEIGHT_PX = 430  # at most: less when the controls take more than two rows
 CLASSROOM_SCREEN_PX = 600  # what JupyterLab at 1280 × 720 shows of a notebook (measured)
 
 
