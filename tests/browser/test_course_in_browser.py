@@ -312,6 +312,9 @@ def test_classroom_mode(browser, jupyter, notebook):
         page.goto(f"{jupyter['base']}/lab/tree/{notebook}?token={jupyter['token']}&reset")
         try:
             page.wait_for_selector(f"{PANEL} .jp-Cell", timeout=90_000)
+            page.wait_for_timeout(2000)  # a fresh server may ask for a kernel first
+            dismiss_dialogs(page)
+            page.wait_for_selector(IDLE, timeout=90_000)
             sidebar = page.locator(".jp-SideBar.lm-TabBar .lm-TabBar-tab.lm-mod-current")
             for k in range(sidebar.count()):  # close the file browser: a projector's width
                 sidebar.nth(k).click()
