@@ -1,8 +1,9 @@
 # Two commands do everything (see README.md):
 #   make lab    set up .venv and open the course in JupyterLab
 #   make test   set up .venv and run every test (unit tests, lint, every notebook through nbval)
-# Also: make bench (speed figures), make memory (each notebook's peak memory and run time),
-# make mutants (mutation testing, long), make format (ruff fix + format), make strip.
+# Also: make classroom (make lab with classroom mode on, for a projector), make bench (speed
+# figures), make memory (each notebook's peak memory and run time), make mutants (mutation
+# testing, long), make format (ruff fix + format), make strip (clear outputs).
 # For lecturers: make hub-link HUB=https://hub.example.edu (the nbgitpuller link that hands the
 # course out on a JupyterHub); make hub-bench (per-student memory and slider latency on a hub).
 
@@ -13,7 +14,7 @@ READY  := $(VENV)/.ready
 # JupyterLab settings the course needs (no news pop-up), applied to this venv's JupyterLab only.
 LAB_SETTINGS := $(VENV)/share/jupyter/lab/settings/overrides.json
 
-.PHONY: setup lab test bench memory mutants format strip clean hub-proxy hub-link hub-bench
+.PHONY: setup lab classroom test bench memory mutants format strip clean hub-proxy hub-link hub-bench
 
 setup: $(READY) $(LAB_SETTINGS)
 
@@ -31,6 +32,11 @@ $(LAB_SETTINGS): jupyter/overrides.json $(READY)
 # Serves notebooks/ and opens 00_start_here.ipynb; --allow-root so it also starts as root.
 lab: setup
 	cd notebooks && ../$(BIN)/jupyter lab --allow-root --ip=127.0.0.1 00_start_here.ipynb
+
+# The same, with classroom mode on (larger text and controls, explorers fit 1280 × 720) while
+# this JupyterLab runs, whatever the switch in 00 says (helpers/display.py).
+classroom: setup
+	cd notebooks && COURSE_CLASSROOM=1 ../$(BIN)/jupyter lab --allow-root --ip=127.0.0.1 00_start_here.ipynb
 
 test: setup hub-proxy
 	$(BIN)/python -m pytest

@@ -13,6 +13,10 @@
    Targets: the map recompute and the whole κ update ≤ 100 ms each, an η change ≤ 50 ms.
 4. The schedule explorer (notebook 07, ScheduleExplorer): a learning-rate change (mini-batch
    SGD under a schedule, and the PNG), median over 31 changes. Target: ≤ 50 ms.
+5. Pictures at 2× pixel density (what the explorers draw by default, for HiDPI screens and
+   zoomed pages): the standard explorer's update at 1× and 2×, split into drawing and PNG
+   encoding, and the encoders compared on its 2× picture (Pillow's fastest setting, which the
+   engine used before, against the engine's ISA-L writer). Target: the 2× update ≤ 25 ms.
 
 The loop takes about half a minute for all 10,000 runs (a progress bar shows it); pass
 --loop-runs 500 to time only the first 500 runs and scale up (every run costs the same, so the
@@ -178,6 +182,71 @@ def schedule_explorer_latency() -> bool:
     return ok
 
 
+def density_latency() -> bool:
+    import io
+    import os
+
+    from PIL import Image
+
+    from helpers.engine import encode_png
+
+    def explorer_at(density):
+        os.environ["COURSE_DENSITY"] = str(density)
+        try:
+            return ContourExplorer(
+                Quadratic(condition_number=10, angle=20),
+                lambda lr: {"GD": SGD(lr=lr)},
+                lr=lr_slider(0.05),
+            )
+        finally:
+            os.environ.pop("COURSE_DENSITY")
+
+    medians = {}
+    for density in (1, 2):
+        explorer = explorer_at(density)
+        slider = explorer.named_controls["lr"]
+        updates, encodes = [], []
+        for value in np.geomspace(0.01, 1.9, 40):
+            start = time.perf_counter()
+            slider.value = value
+            updates.append(time.perf_counter() - start)
+            rgba = np.asarray(explorer.canvas.buffer_rgba())
+            encodes.append(timed(lambda rgba=rgba: encode_png(rgba), repeats=1)[0])
+        medians[density] = (statistics.median(updates), statistics.median(encodes))
+        if density == 2:
+            rgba = np.asarray(explorer.canvas.buffer_rgba()).copy()
+
+    def pillow():
+        buffer = io.BytesIO()
+        Image.fromarray(rgba).save(buffer, "png", compress_level=1)
+        return buffer.getvalue()
+
+    pillow_time, pillow_png = timed(pillow, repeats=15)
+    ours_time, ours_png = timed(lambda: encode_png(rgba), repeats=15)
+    same = np.array_equal(np.asarray(Image.open(io.BytesIO(ours_png))), rgba)
+    ok = medians[2][0] <= 0.025 and same
+    height, width = rgba.shape[:2]
+    print("Pixel density (standard 2-D explorer, one learning-rate change):")
+    for density, (update, encode) in medians.items():
+        mark = (
+            f"   target ≤ 25 ms    {'met' if update <= 0.025 else 'MISSED'}" if density == 2 else ""
+        )
+        print(
+            f"  at {density}× : update {update * 1e3:6.1f} ms, of which PNG {encode * 1e3:5.1f} ms"
+            f"{mark}"
+        )
+    print(f"  PNG of the {width} × {height} picture (median of 15):")
+    print(
+        f"    Pillow, compress_level=1 : {pillow_time * 1e3:6.1f} ms"
+        f"  {len(pillow_png) / 1e3:5.0f} kB"
+    )
+    print(
+        f"    engine (ISA-L deflate)   : {ours_time * 1e3:6.1f} ms  {len(ours_png) / 1e3:5.0f} kB"
+        f"   lossless: {'yes' if same else 'NO'}"
+    )
+    return ok
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument(
@@ -192,6 +261,7 @@ def main(argv=None) -> int:
         adam_runs(min(max(args.loop_runs, 1), RUNS)),
         rate_map_latency(),
         schedule_explorer_latency(),
+        density_latency(),
     ]
     return 0 if all(results) else 1
 

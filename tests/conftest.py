@@ -12,6 +12,10 @@ os.environ.setdefault("TQDM_DISABLE", "1")
 _scratch = tempfile.mkdtemp(prefix="course-tests-")
 for _variable in ("IPYTHONDIR", "MPLCONFIGDIR", "JUPYTER_CONFIG_DIR"):
     os.environ[_variable] = os.path.join(_scratch, _variable.lower())
+# The course's display settings (classroom mode): never the user's file, never their switch.
+os.environ["COURSE_SETTINGS"] = os.path.join(_scratch, "course-settings.json")
+os.environ.pop("COURSE_CLASSROOM", None)
+os.environ.pop("COURSE_DENSITY", None)
 
 
 @pytest.fixture

@@ -24,5 +24,7 @@ def shows_a_picture(explorer) -> bool:
     kernel is that same PNG."""
     png = explorer.image.value
     assert isinstance(explorer.image, ipywidgets.Image) and png[:4] == b"\x89PNG"
-    bundle = explorer._repr_mimebundle_()
+    bundle, metadata = explorer._repr_mimebundle_()
+    width, height = explorer.screen_size  # shown at its size in screen pixels, not image pixels
+    assert metadata["image/png"] == {"width": width, "height": height}
     return base64.b64decode(bundle["image/png"]) == png

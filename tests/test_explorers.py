@@ -85,7 +85,8 @@ def test_an_error_in_a_callback_is_shown_in_the_figure_area():
 
 
 def test_display_bundle_carries_a_static_picture():
-    bundle = ParabolaGD()._repr_mimebundle_()
+    bundle, metadata = ParabolaGD()._repr_mimebundle_()
+    assert metadata == {"image/png": {"width": 900, "height": 360}}  # screen px, not image px
     assert "application/vnd.jupyter.widget-view+json" in bundle
     assert bundle["image/png"].startswith("iVBOR")  # base64 of the PNG signature
 

@@ -17,6 +17,7 @@ import subprocess
 import sys
 import time
 import urllib.request
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -74,6 +75,10 @@ def jupyter(tmp_path_factory):
     ):
         env[variable] = str(home / variable.lower())
     env.pop("TQDM_DISABLE", None)  # the course as a student runs it
+    env.pop("COURSE_CLASSROOM", None)  # classroom mode comes from the settings file below
+    env.pop("COURSE_DENSITY", None)
+    settings = home / "course-settings.json"  # helpers.display's one switch, here only
+    env["COURSE_SETTINGS"] = str(settings)
     # Serve a copy: JupyterLab autosaves, and the committed notebooks must stay without outputs.
     root = home / "notebooks"
     shutil.copytree(ROOT / "notebooks", root, ignore=shutil.ignore_patterns(".ipynb_checkpoints"))
@@ -108,7 +113,7 @@ def jupyter(tmp_path_factory):
                 server.terminate()
                 pytest.fail("JupyterLab did not start:\n" + (home / "server.log").read_text())
             time.sleep(0.3)
-    yield {"base": base, "token": token}
+    yield {"base": base, "token": token, "settings": settings}
     server.terminate()
     server.wait(timeout=20)
     log.close()
@@ -124,13 +129,34 @@ def browser(jupyter):
         chromium.close()
 
 
+DENSITY = 2  # a HiDPI screen, or a page zoomed to 200 %: pictures must be drawn for it
+
+
 @pytest.fixture
 def page(browser):
-    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    context = browser.new_context(
+        viewport={"width": 1400, "height": 1000}, device_scale_factor=DENSITY
+    )
     page = context.new_page()
     page.set_default_timeout(60_000)
     yield page
     context.close()
+
+
+@contextmanager
+def classroom_context(browser, jupyter):
+    """A 1280 × 720 screen at 2× with classroom mode switched on (as 00's toggle does)."""
+    jupyter["settings"].write_text('{"classroom": true}\n')
+    context = browser.new_context(
+        viewport={"width": 1280, "height": 720}, device_scale_factor=DENSITY
+    )
+    page = context.new_page()
+    page.set_default_timeout(60_000)
+    try:
+        yield page
+    finally:
+        context.close()
+        jupyter["settings"].unlink(missing_ok=True)
 
 
 def pytest_terminal_summary(terminalreporter):

@@ -1,0 +1,194 @@
+"""Pictures for the screen and the classroom: the PNG writer, the pixel density, the one
+classroom switch, classroom layouts (text size, nothing off the picture) and Play's counter."""
+
+from __future__ import annotations
+
+import io
+import json
+
+import numpy as np
+import pytest
+from matplotlib.text import Text
+from PIL import Image
+
+from helpers import SGD, Quadratic
+from helpers.display import (
+    CLASSROOM_TEXT_PX,
+    classroom_on,
+    classroom_switch,
+    display_settings,
+    set_classroom,
+    settings_path,
+)
+from helpers.engine import encode_png, lr_slider
+from helpers.explorers import ContourExplorer, ParabolaGD
+
+
+def decoded(png: bytes) -> np.ndarray:
+    return np.asarray(Image.open(io.BytesIO(png)).convert("RGBA"))
+
+
+# -- the PNG writer ----------------------------------------------------------------------------
+def test_png_writer_is_lossless_by_an_independent_decoder():
+    rng = np.random.default_rng(0)
+    noise = rng.integers(0, 256, size=(37, 53, 4), dtype=np.uint8)  # odd sizes, no structure
+    assert np.array_equal(decoded(encode_png(noise)), noise)
+    explorer = ContourExplorer(Quadratic(10, 20), lambda lr: {"GD": SGD(lr=lr)}, lr=lr_slider())
+    rgba = np.asarray(explorer.canvas.buffer_rgba())
+    assert np.array_equal(decoded(explorer.image.value), rgba)
+
+
+@pytest.mark.parametrize(
+    "bad", [np.zeros((4, 4, 3), np.uint8), np.zeros((4, 4, 4), np.float64), np.zeros((4, 4))]
+)
+def test_png_writer_names_what_it_needs(bad):
+    with pytest.raises(ValueError, match="rgba must be a height × width × 4 uint8"):
+        encode_png(bad)
+
+
+# -- pixel density ----------------------------------------------------------------------------
+@pytest.mark.parametrize("density", ["1", "2"])
+def test_pictures_are_drawn_for_the_density_and_shown_undistorted(monkeypatch, density):
+    monkeypatch.setenv("COURSE_DENSITY", density)
+    explorer = ParabolaGD(lr=0.1)
+    width, height = explorer.screen_size
+    assert (width, height) == (900, 360)  # ParabolaGD's 9 × 3.6 inches at 100 px per inch
+    image = decoded(explorer.image.value)
+    assert image.shape[:2] == (height * int(density), width * int(density))
+    layout = explorer.image.layout
+    # The browser's rule for "shrink, never stretch, keep the aspect ratio": width follows
+    # the column up to the natural size, height follows the width.
+    assert (layout.width, layout.max_width, layout.height) == ("100%", f"{width}px", "auto")
+
+
+@pytest.mark.parametrize("value", ["0.5", "8", "two"])
+def test_density_outside_its_range_is_refused(monkeypatch, value):
+    monkeypatch.setenv("COURSE_DENSITY", value)
+    with pytest.raises(ValueError, match="COURSE_DENSITY must be a number from 1 to 4"):
+        display_settings()
+
+
+# -- the classroom switch -----------------------------------------------------------------------
+def test_the_switch_persists_in_one_file_and_the_variable_wins(monkeypatch):
+    assert not classroom_on()  # off unless asked
+    switch = classroom_switch()
+    switch.value = True  # what a click does
+    assert json.loads(settings_path().read_text())["classroom"] is True
+    assert classroom_on() and display_settings().classroom
+    assert "ON" in switch.description
+    monkeypatch.setenv("COURSE_CLASSROOM", "0")
+    assert not classroom_on()
+    assert classroom_switch().disabled  # the variable decides: the button says so
+    monkeypatch.delenv("COURSE_CLASSROOM")
+    switch.value = False
+    assert not classroom_on()
+    settings_path().unlink()
+
+
+def test_bad_switch_values_are_refused(monkeypatch):
+    with pytest.raises(ValueError, match="on must be True or False"):
+        set_classroom("yes")
+    monkeypatch.setenv("COURSE_CLASSROOM", "maybe")
+    with pytest.raises(ValueError, match="COURSE_CLASSROOM must be one of"):
+        classroom_on()
+
+
+def test_a_broken_settings_file_means_the_defaults():
+    settings_path().parent.mkdir(parents=True, exist_ok=True)
+    settings_path().write_text("{not json")
+    assert not classroom_on()
+    settings_path().unlink()
+
+
+# -- classroom layouts ------------------------------------------------------------------------
+def every_explorer():
+    from helpers.explorers.adaptive import AdaptiveInspector
+    from helpers.explorers.descent import ConditioningExplorer
+    from helpers.explorers.landscape import CurvatureExplorer
+    from helpers.explorers.momentum import EMAExplorer, NesterovExplorer, RateMapExplorer
+    from helpers.explorers.schedules import ScheduleExplorer
+
+    return {
+        "ParabolaGD": lambda: ParabolaGD(lr=0.1, step_by_step=True),
+        "ContourExplorer": lambda: ContourExplorer(
+            Quadratic(10, 20), lambda lr: {"GD": SGD(lr=lr)}, lr=lr_slider(0.1)
+        ),
+        "ConditioningExplorer": lambda: ConditioningExplorer(lr=0.3, condition_number=20),
+        "CurvatureExplorer": lambda: CurvatureExplorer(condition_number=10, angle=30),
+        "EMAExplorer": lambda: EMAExplorer(beta=0.9),
+        "NesterovExplorer": lambda: NesterovExplorer(lr=0.5, beta=0.9),
+        "RateMapExplorer": lambda: RateMapExplorer(condition_number=100, lr=1.0, beta=0.73),
+        "AdaptiveInspector": AdaptiveInspector,
+        "ScheduleExplorer": lambda: ScheduleExplorer(name="cosine", lr=0.5, steps=300),
+    }
+
+
+@pytest.mark.parametrize("name", list(every_explorer()))
+def test_classroom_text_is_24_px_and_stays_on_the_picture(monkeypatch, name):
+    monkeypatch.setenv("COURSE_CLASSROOM", "1")
+    explorer = every_explorer()[name]()
+    assert explorer.message == ""
+    width, height = explorer.screen_size  # fits a 1280 × 720 screen (the browser suite checks)
+    assert width == 1100 and 280 <= height <= 430
+    assert "course-classroom" in explorer.widget._dom_classes
+    renderer = explorer.canvas.get_renderer()
+    figure_box = explorer.figure.bbox
+    texts = [t for t in explorer.figure.findobj(Text) if t.get_visible() and t.get_text().strip()]
+    assert len(texts) > 5
+    small = []
+    for text in texts:
+        px = text.get_fontsize() * explorer.screen_dpi / 72  # CSS px at natural size
+        if px < CLASSROOM_TEXT_PX - 1e-6:
+            small.append((text.get_text(), round(px, 1)))
+    assert not small, f"text below {CLASSROOM_TEXT_PX} px: {small}"
+    if explorer._title is not None:  # the title, as drawn (wrapped), stays on the picture
+        title = explorer._title
+        text = title.get_text()
+        title.set_text(title._get_wrapped_text())
+        box = title.get_window_extent(renderer)
+        title.set_text(text)
+        assert box.x0 >= -1 and box.x1 <= figure_box.x1 + 1, f"{name}: the title runs off"
+        assert box.y1 <= figure_box.y1 + 1 and text.count("\n") + 1 <= 2
+    # Tick labels, axis labels and panel titles are inside the picture.
+    slack = 3 * explorer.display.density  # 3 screen pixels
+    for ax in explorer.figure.axes:
+        box = ax.get_tightbbox(renderer)
+        assert box.x0 >= -slack and box.x1 <= figure_box.x1 + slack, f"{name}: runs off sideways"
+        assert box.y0 >= -slack, f"{name}: a panel's labels run off the bottom"
+
+
+def test_many_controls_leave_a_shorter_picture():
+    from helpers.display import classroom_height
+
+    assert classroom_height([(410, 60)]) == 430
+    # Nine controls take three rows of 1100 px, a list six rows tall even more: the picture
+    # gives up the room they need, so that controls and picture fit under 600 px.
+    nine = [(410, 60)] * 7 + [(640, 60), (300, 60)]
+    assert classroom_height(nine) + 60 * 4 <= 600
+    assert classroom_height([(300, 60), (420, 220), (410, 60)]) + 220 <= 600 - 30
+
+
+def test_classroom_mode_changes_nothing_when_off():
+    explorer = ParabolaGD(lr=0.1)
+    assert explorer.screen_size == (900, 360)
+    assert "course-classroom" not in explorer.widget._dom_classes
+
+
+# -- Play: the counter shows the step the picture shows ---------------------------------------
+def test_counter_is_set_after_the_picture_and_play_ends_on_the_last_step():
+    explorer = ParabolaGD(lr=0.1, steps=30, step_by_step=True)
+    stepper = explorer.stepper
+    events = []
+    explorer.image.observe(lambda c: events.append(("picture", stepper.play.value)), "value")
+    stepper.label.observe(lambda c: events.append(("counter", c["new"])), "value")
+    # Under load the browser skips steps: the kernel sees 0, 3, 11, 12, 29, 30.
+    for value in (3, 11, 12, 29, 30):
+        stepper.play.value = value
+    pictures = [step for kind, step in events if kind == "picture"]
+    counters = [text for kind, text in events if kind == "counter"]
+    assert pictures == [3, 11, 12, 29, 30]
+    assert counters == [f"step {s} / 30" for s in pictures]
+    kinds = [kind for kind, _ in events]
+    assert kinds == ["picture", "counter"] * 5  # each counter change follows its picture
+    assert stepper.label.value == "step 30 / 30"
+    assert "30" in explorer.title  # the picture's own title names the last step
