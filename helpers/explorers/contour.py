@@ -200,9 +200,11 @@ class ContourExplorer(Explorer):
                 shown_gap = "0" if gap[-1] <= 1e-300 else f"{gap[-1]:.2g}"
                 verdicts.append(f"{label}: f − f_min = {shown_gap}")
         self.start.set_data([x0[0]], [x0[1]])
-        # wrapped to the panel's width (bold 12 pt is about 10 px a character), so that a long
-        # run name never spills into the next panel
-        columns = max(16, int(self.ax.bbox.width / 10.5))
+        # wrapped to the panel's width (a bold character is about 0.63 of its font size wide),
+        # in points, so that a long run name never spills into the next panel at any pixel
+        # density or text size (classroom mode)
+        width_pt = self.ax.bbox.width * 72 / self.figure.dpi
+        columns = max(16, int(width_pt / (0.63 * self.status.get_fontsize())))
         self.status.set_text("\n".join(textwrap.fill(line, columns) for line in diverged))
         self.status.set_visible(bool(diverged))
         count = shown if self.stepper else steps
