@@ -8,6 +8,7 @@ import yaml
 
 ROOT = Path(__file__).resolve().parents[1]
 CONDA_TO_PIP = {"pytorch": "torch"}  # conda-forge names that differ from PyPI's
+PIP_ONLY_EXTRAS = {"online"}  # maintainers' tools (site, repo2docker, linter): not for conda/Binder
 
 
 def normalise(name: str) -> str:
@@ -20,7 +21,10 @@ def requirement_name(requirement: str) -> str:
 
 def pip_packages() -> set[str]:
     project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
-    requirements = project["dependencies"] + sum(project["optional-dependencies"].values(), [])
+    extras = project["optional-dependencies"]
+    requirements = project["dependencies"] + sum(
+        (extras[name] for name in extras if name not in PIP_ONLY_EXTRAS), []
+    )
     return {requirement_name(r) for r in requirements}
 
 
@@ -59,6 +63,10 @@ def test_conda_versions_are_the_pinned_ones():
 def test_every_package_is_pinned_and_torch_is_the_cpu_build():
     locked = pins()
     assert pip_packages() <= set(locked)
+    extras = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"][
+        "optional-dependencies"
+    ]
+    assert {requirement_name(r) for name in PIP_ONLY_EXTRAS for r in extras[name]} <= set(locked)
     assert locked["torch"] == "2.13.0"
     assert conda_packages()["torch"] == "2.13.0=cpu*"
     assert not any(name.startswith("nvidia") for name in locked)  # no CUDA wheels

@@ -1,1 +1,1 @@
-"""Maintainer tools: the course's public address and what is generated from it (not for students)."""
+"""Maintainer tools: the course address and what is generated from it (not for students)."""
