@@ -106,3 +106,29 @@ def thin_env(base_env, tmp_path_factory):
 
     assert sysconfig.get_platform().startswith("linux"), "these simulations assume Linux paths"
     return make
+
+
+@pytest.fixture(scope="session")
+def wheel(course_copy, tmp_path_factory) -> Path:
+    """The wheel pip builds from the clone (setuptools, pyproject.toml), as `pip install .` does."""
+    out = tmp_path_factory.mktemp("wheel")
+    run(
+        [sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps"]
+        + ["--wheel-dir", str(out), str(course_copy)],
+        cwd=out,
+    )
+    (built,) = out.glob("*.whl")
+    return built
+
+
+@pytest.fixture(scope="session")
+def wheel_env(wheel, thin_env, tmp_path_factory) -> Path:
+    """A fresh environment with the wheel installed from the file, not editable."""
+    env_dir = thin_env("wheel-env")
+    home = tmp_path_factory.mktemp("wheel-home")
+    run(
+        [str(env_dir / "bin" / "python"), "-m", "pip", "install", "--quiet", str(wheel)],
+        env=isolated_env(home, env_dir / "bin"),
+        cwd=home,
+    )
+    return env_dir

@@ -5,12 +5,9 @@ from __future__ import annotations
 
 import ast
 import json
-import sys
 import zipfile
 from email.parser import Parser
 from pathlib import Path
-
-import pytest
 
 from .conftest import ROOT, isolated_env, run, site_packages
 
@@ -42,32 +39,6 @@ def source_modules() -> set[str]:
         parts = path.relative_to(ROOT).with_suffix("").parts
         names.add(".".join(parts[:-1] if parts[-1] == "__init__" else parts))
     return names
-
-
-@pytest.fixture(scope="session")
-def wheel(course_copy, tmp_path_factory) -> Path:
-    """The wheel pip builds from the clone (setuptools, pyproject.toml), as `pip install .` does."""
-    out = tmp_path_factory.mktemp("wheel")
-    run(
-        [sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps"]
-        + ["--wheel-dir", str(out), str(course_copy)],
-        cwd=out,
-    )
-    (built,) = out.glob("*.whl")
-    return built
-
-
-@pytest.fixture(scope="session")
-def wheel_env(wheel, thin_env, tmp_path_factory) -> Path:
-    """A fresh environment with the wheel installed from the file, not editable."""
-    env_dir = thin_env("wheel-env")
-    home = tmp_path_factory.mktemp("wheel-home")
-    run(
-        [str(env_dir / "bin" / "python"), "-m", "pip", "install", "--quiet", str(wheel)],
-        env=isolated_env(home, env_dir / "bin"),
-        cwd=home,
-    )
-    return env_dir
 
 
 def test_the_notebooks_import_modules_that_exist():
