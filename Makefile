@@ -26,7 +26,8 @@ $(READY): pyproject.toml constraints.txt
 	touch $@
 
 # The same script Binder's postBuild runs, so local and Binder settings cannot drift apart.
-$(LAB_SETTINGS): jupyter/overrides.json jupyter/jupyter_server_config.json jupyter/apply-settings $(READY)
+$(LAB_SETTINGS): jupyter/overrides.json jupyter/jupyter_server_config.json \
+		jupyter/ipython_kernel_config.json jupyter/apply-settings $(READY)
 	jupyter/apply-settings $(BIN)/python
 
 # Serves notebooks/ and opens 00_start_here.ipynb; --allow-root so it also starts as root.
