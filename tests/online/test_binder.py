@@ -87,9 +87,10 @@ def binder_image(course_copy, tmp_path_factory):
     env.pop("TQDM_DISABLE")
     requirements = binder_requirements()
     assert "-e ." in requirements and "torch==2.13.0" in requirements
+    arguments = [part for requirement in requirements for part in requirement.split()]
     run(
         [str(env_dir / "bin" / "python"), "-m", "pip", "install", "--quiet"]
-        + ["-c", str(ROOT / "constraints.txt"), *requirements],
+        + ["-c", str(ROOT / "constraints.txt"), *arguments],
         env=env,
         cwd=course_copy,  # repo2docker installs in the repository's folder: `-e .` is it
     )
