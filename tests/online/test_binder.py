@@ -240,6 +240,11 @@ def test_the_kernel_of_a_closed_notebook_is_culled(binder_image, tmp_path):
             time.sleep(12)  # twice the timeout: open, so connected, so kept
             assert [k["id"] for k in api(base, token, "/api/kernels")] == [kernel["id"]]
             tab.click(".lm-TabBar-tab.jp-mod-current .lm-TabBar-tabCloseIcon")
+            tab.wait_for_timeout(1500)
+            discard = tab.locator(".jp-Dialog button:has-text('Discard')")
+            if discard.count():  # "save your changes?" (JupyterLab marks it changed on opening)
+                discard.first.click()
+            tab.wait_for_selector(".jp-NotebookPanel", state="detached", timeout=20_000)
             deadline = time.time() + 40
             while api(base, token, "/api/kernels") and time.time() < deadline:
                 time.sleep(1)
