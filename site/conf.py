@@ -8,6 +8,7 @@ page needs is served from the site (MathJax too), so it works opened straight fr
 
 from __future__ import annotations
 
+import re
 import shutil
 import sys
 from pathlib import Path
@@ -98,6 +99,23 @@ def _home_redirect(app, exception):
         (Path(app.outdir) / "index.html").write_text(REDIRECT.format(title=project))
 
 
+# matplotlib's animations (notebook 08's races) link Font Awesome 4 from a CDN for their
+# buttons; the theme already ships Font Awesome, which draws the same `fa fa-play` icons.
+CDN_FONT_AWESOME = re.compile(
+    r'<link[^>]*href="https://maxcdn\.bootstrapcdn\.com/font-awesome/[^"]*"[^>]*>'
+)
+
+
+def _drop_cdn_links(app, exception):
+    if exception is not None or app.builder.format != "html":
+        return
+    for page in Path(app.outdir).rglob("*.html"):
+        text = page.read_text()
+        if CDN_FONT_AWESOME.search(text):
+            page.write_text(CDN_FONT_AWESOME.sub("", text))
+
+
 def setup(app):
+    app.connect("build-finished", _drop_cdn_links)
     app.connect("build-finished", _copy_mathjax)
     app.connect("build-finished", _home_redirect)
