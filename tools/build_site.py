@@ -70,7 +70,8 @@ def build(
         ]
         if quiet:
             command.insert(5, "-q")
-        if only:
+        if only:  # links to the notebooks left out are expected: no -W
+            command.remove("-W")
             command[5:5] = ["-D", f"include_patterns=site/index.md,notebooks/{only}.ipynb"]
         start = time.perf_counter()
         subprocess.run(command, env=env, check=True, cwd=scratch)

@@ -167,7 +167,7 @@ def test_the_pages_in_chromium_from_disk(site):
             tab.goto(path.as_uri())
             has_math = "\\(" in path.read_text() or "\\[" in path.read_text()
             if has_math:  # typeset by the site's own MathJax: SVG, no TeX left on the page
-                tab.wait_for_selector("mjx-container svg", timeout=30_000)
+                tab.wait_for_selector("mjx-container svg", state="attached", timeout=30_000)
                 tab.wait_for_function(
                     "() => !document.querySelector('.math:not(:has(mjx-container))')"
                 )
