@@ -6,6 +6,8 @@
 # testing, long), make format (ruff fix + format), make strip (clear outputs).
 # For lecturers: make hub-link HUB=https://hub.example.edu (the nbgitpuller link that hands the
 # course out on a JupyterHub); make hub-bench (per-student memory and slider latency on a hub).
+# Online (see README "Online"): make publish-links REPO=owner/name, make site,
+# make binder-check (what repo2docker would build), make session-memory (00 → 08 in a browser).
 
 PYTHON ?= python3
 VENV   := .venv
@@ -14,7 +16,8 @@ READY  := $(VENV)/.ready
 # JupyterLab settings the course needs (no news pop-up), applied to this venv's JupyterLab only.
 LAB_SETTINGS := $(VENV)/share/jupyter/lab/settings/overrides.json
 
-.PHONY: setup lab classroom test bench memory mutants format strip clean hub-proxy hub-link hub-bench
+.PHONY: setup lab classroom test bench memory mutants format strip clean hub-proxy hub-link hub-bench \
+	publish-links site binder-check session-memory
 
 setup: $(READY) $(LAB_SETTINGS)
 
@@ -22,12 +25,13 @@ setup: $(READY) $(LAB_SETTINGS)
 $(READY): pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check \
-		-c constraints.txt -e ".[course,test,hub]"
+		-c constraints.txt -e ".[course,test,hub,online]"
 	touch $@
 
-$(LAB_SETTINGS): jupyter/overrides.json $(READY)
-	mkdir -p $(dir $@)
-	cp $< $@
+# The same script Binder's postBuild runs, so local and Binder settings cannot drift apart.
+$(LAB_SETTINGS): jupyter/overrides.json jupyter/jupyter_server_config.json \
+		jupyter/ipython_kernel_config.json jupyter/apply-settings $(READY)
+	jupyter/apply-settings $(BIN)/python
 
 # Serves notebooks/ and opens 00_start_here.ipynb; --allow-root so it also starts as root.
 lab: setup
@@ -81,6 +85,20 @@ hub-link:
 
 hub-bench: setup hub-proxy
 	$(BIN)/python benchmarks/hub.py
+# Writes the address into pyproject.toml and regenerates every launch link from it.
+publish-links: setup
+	$(BIN)/python -m tools.publish_links $(REPO)
+
+# The course website in build/site/ (open build/site/index.html), from freshly run notebooks.
+site: setup
+	$(BIN)/python -m tools.build_site build/site
+
+# repo2docker's own report of the build pack and files Binder would use (no Docker needed).
+binder-check: setup
+	$(BIN)/repo2docker --no-build --no-run --debug . 2>&1 | grep -E "conda|environment.yml|postBuild"
+
+session-memory: setup
+	$(BIN)/python benchmarks/session_memory.py
 
 clean:
 	rm -rf $(VENV) *.egg-info

@@ -46,9 +46,10 @@ __all__ = [
     "sharpness",
 ]
 
-# Grid points × samples per vmap call (163 points for 400 samples): big enough to amortise the
-# call, small enough that the activations (× hidden) stay in tens of megabytes.
-_POINTS_PER_CHUNK = 2**16
+# Grid points × samples per vmap call (40 points for 400 samples): big enough to amortise the
+# call, small enough that the activations (× hidden) stay near 10 MB, since a Binder session
+# has 1 GB for the server and every open notebook.
+_POINTS_PER_CHUNK = 2**14
 
 
 def _is_int(value) -> bool:

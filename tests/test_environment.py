@@ -9,8 +9,9 @@ import yaml
 ROOT = Path(__file__).resolve().parents[1]
 CONDA_TO_PIP = {"pytorch": "torch"}  # conda-forge names that differ from PyPI's
 # Extras that conda and Binder do not install: the hub test's (Binder runs no hub; deploy/ has the
-# hub's environment) and the maintainers' mutation tester.
-NOT_IN_CONDA = {"hub", "mutation"}
+# hub's environment), the maintainers' mutation tester, and the online tools (site, repo2docker,
+# the workflow linter).
+NOT_IN_CONDA = {"hub", "mutation", "online"}
 
 
 def normalise(name: str) -> str:
