@@ -461,3 +461,48 @@ def noisy_quadratic_race(
         at = state.x if evaluate_x else theta
         values.append(0.5 * np.sum(h * at**2, axis=-1))
     return np.array(values)
+
+
+def hidden_gradient_moments(steps: int = 300, beta2: float = 0.999, lr: float = 0.02, seed=0):
+    r"""Adam's second moment v of the network's hidden 32 × 32 weight, and Adafactor's rank-one
+    estimate of it from the same gradients, after ``steps`` steps of AdamW on the spirals.
+
+    Both use the same average (β₂, bias-corrected), so only the factoring differs:
+    v = EMA(G²) per entry; R = EMA(row means of G²), C = EMA(column means of G²);
+    v̂ = R Cᵀ / mean(R).
+    """
+    from .networks import two_spirals
+
+    x, y = two_spirals(400, seed=0)
+    model = make_mlp(seed=seed)
+    hidden = model.layers[2].weight
+    optimizer = torch.optim.AdamW(model.parameters(), lr=lr)
+    generator = torch.Generator().manual_seed(seed)
+    v = np.zeros(tuple(hidden.shape))
+    row, col = np.zeros((hidden.shape[0], 1)), np.zeros((1, hidden.shape[1]))
+    order = torch.empty(0, dtype=torch.long)
+    previous_threads = torch.get_num_threads()
+    torch.set_num_threads(1)  # tiny operations: threads only wait for each other
+    try:
+        v, row, col = _moments(
+            model, hidden, optimizer, x, y, generator, order, steps, beta2, v, row, col
+        )
+    finally:
+        torch.set_num_threads(previous_threads)
+    correction = 1 - beta2**steps
+    return v / correction, (row @ col / row.mean()) / correction
+
+
+def _moments(model, hidden, optimizer, x, y, generator, order, steps, beta2, v, row, col):
+    for _ in range(steps):
+        if len(order) < 32:
+            order = torch.randperm(len(x), generator=generator)
+        index, order = order[:32], order[32:]
+        optimizer.zero_grad()
+        F.binary_cross_entropy_with_logits(model(x[index]), y[index]).backward()
+        g2 = hidden.grad.double().numpy() ** 2
+        v = beta2 * v + (1 - beta2) * g2
+        row = beta2 * row + (1 - beta2) * g2.mean(axis=1, keepdims=True)
+        col = beta2 * col + (1 - beta2) * g2.mean(axis=0, keepdims=True)
+        optimizer.step()
+    return v, row, col
