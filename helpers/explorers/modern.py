@@ -105,8 +105,8 @@ class ScheduleFreeExplorer(Explorer):
     evaluated at its average x.
 
     Precomputed once, when the explorer is made: every η stop of the slider (ten per decade)
-    × every H, and schedule-free at every η, as one vectorised run per H (about a second); a slider move
-    only picks the curves to show.
+    × every H, and schedule-free at every η, as one vectorised run per H (about a second);
+    a slider move only picks the curves to show.
     """
 
     HORIZONS = (1.0, 2.0, 4.0, 8.0)
