@@ -111,7 +111,7 @@ class ScheduleFreeExplorer(Explorer):
 
     HORIZONS = (1.0, 2.0, 4.0, 8.0)
 
-    def __init__(self, steps: int = 400, runs: int = 16, warmup: int = 20, seed: int = 0):
+    def __init__(self, steps: int = 400, runs: int = 12, warmup: int = 20, seed: int = 0):
         self.lr = round_lr_slider(0.05, low=0.005, high=0.3)
         self.horizon = widgets.SelectionSlider(
             options=list(self.HORIZONS), value=4.0, description="horizon H × T"
