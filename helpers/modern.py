@@ -7,7 +7,10 @@ r"""Notebook 10's experiments: the newer optimizers on the course's network, and
   step for step to torch.optim, lion-pytorch or schedulefree by the parity tests);
 * ``tune``: notebook 08's protocol for a network: a log grid of η × several seeds, widened
   until the best η is not on an edge; η chosen on some seeds, judged on others;
-* ``state_floats``: how many numbers each optimizer keeps per parameter (its real buffers).
+* ``state_floats``: how many numbers each optimizer keeps per parameter (its real buffers);
+  ``hidden_gradient_moments``: Adam's v of the hidden layer against Adafactor's factored one;
+* ``MatrixRegression`` and ``matrix_sweep`` (Shampoo, Muon), ``noisy_quadratic_race``
+  (schedule-free against cosine): the small problems of sections 4 and 5.
 """
 
 from __future__ import annotations
@@ -43,6 +46,7 @@ __all__ = [
     "MatrixRegression",
     "matrix_sweep",
     "noisy_quadratic_race",
+    "hidden_gradient_moments",
 ]
 
 
