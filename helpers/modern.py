@@ -150,6 +150,7 @@ def train_batch(
     horizon: int | None = None,
     eval_every: int = 10,
     progress: bool = False,
+    on_grads=None,
 ) -> Batch:
     """Train R copies of the course's MLP side by side, run r from ``make_mlp(seeds[r])`` with
     its mini-batch order drawn from ``seeds[r]``, with contender ``name`` at peak η ``lrs[r]``.
@@ -162,7 +163,8 @@ def train_batch(
     ((x, y), (x_test, y_test)). Everything is float64. ``horizon`` (≥ ``steps``) is the length
     the schedule was planned for: a cosine planned for 4·steps and stopped at ``steps`` has
     barely started to decay. Every ``eval_every`` steps the full training loss is recorded
-    (at the average x for schedule-free), for curves against steps.
+    (at the average x for schedule-free), for curves against steps. ``on_grads``, if given, is
+    called with every step's gradients (a list of arrays, before clipping).
     """
     if schedule not in ("cosine", "wsd", "constant"):
         raise ValueError(f"schedule={schedule!r} is not one of 'cosine', 'wsd', 'constant'")
@@ -212,6 +214,8 @@ def train_batch(
             per_run = batched_loss(leaves, x[index], y[index])
             per_run.sum().backward()
             grads = [p.grad.numpy() for p in leaves]
+            if on_grads is not None:
+                on_grads([g.copy() for g in grads])
             if clip is not None:
                 norms = np.sqrt(sum(np.sum(g * g, axis=tuple(range(1, g.ndim))) for g in grads))
                 clipped += norms > clip + EPS
@@ -471,40 +475,29 @@ def hidden_gradient_moments(steps: int = 300, beta2: float = 0.999, lr: float = 
 
     Both use the same average (β₂, bias-corrected), so only the factoring differs:
     v = EMA(G²) per entry; R = EMA(row means of G²), C = EMA(column means of G²);
-    v̂ = R Cᵀ / mean(R).
+    v̂ = R Cᵀ / mean(R). The training itself is ``train_batch``'s (one run, constant η after
+    the warm-up, no clipping), so no torch.optim machinery is loaded (it costs ~80 MB).
     """
     from .networks import two_spirals
 
-    x, y = two_spirals(400, seed=0)
-    model = make_mlp(seed=seed)
-    hidden = model.layers[2].weight
-    optimizer = torch.optim.AdamW(model.parameters(), lr=lr)
-    generator = torch.Generator().manual_seed(seed)
-    v = np.zeros(tuple(hidden.shape))
-    row, col = np.zeros((hidden.shape[0], 1)), np.zeros((1, hidden.shape[1]))
-    order = torch.empty(0, dtype=torch.long)
-    previous_threads = torch.get_num_threads()
-    torch.set_num_threads(1)  # tiny operations: threads only wait for each other
-    try:
-        v, row, col = _moments(
-            model, hidden, optimizer, x, y, generator, order, steps, beta2, v, row, col
-        )
-    finally:
-        torch.set_num_threads(previous_threads)
-    correction = 1 - beta2**steps
-    return v / correction, (row @ col / row.mean()) / correction
-
-
-def _moments(model, hidden, optimizer, x, y, generator, order, steps, beta2, v, row, col):
-    for _ in range(steps):
-        if len(order) < 32:
-            order = torch.randperm(len(x), generator=generator)
-        index, order = order[:32], order[32:]
-        optimizer.zero_grad()
-        F.binary_cross_entropy_with_logits(model(x[index]), y[index]).backward()
-        g2 = hidden.grad.double().numpy() ** 2
+    data = (two_spirals(400, seed=0), two_spirals(400, seed=1))
+    record = []
+    train_batch(
+        "AdamW",
+        [lr],
+        [seed],
+        data,
+        steps=steps,
+        schedule="constant",
+        clip=None,
+        on_grads=record.append,
+    )
+    v = np.zeros((32, 32))
+    row, col = np.zeros((32, 1)), np.zeros((1, 32))
+    for grads in record:
+        g2 = grads[2][0] ** 2  # the hidden weight W₂ of the (only) run
         v = beta2 * v + (1 - beta2) * g2
         row = beta2 * row + (1 - beta2) * g2.mean(axis=1, keepdims=True)
         col = beta2 * col + (1 - beta2) * g2.mean(axis=0, keepdims=True)
-        optimizer.step()
-    return v, row, col
+    correction = 1 - beta2**steps
+    return v / correction, (row @ col / row.mean()) / correction
