@@ -313,7 +313,7 @@ def tune(
     *,
     tune_seeds=(0, 1, 2),
     eval_seeds=(3, 4, 5),
-    points: int = 7,
+    points: int = 6,
     ratio: float = 10**0.25,
     centre: float | None = None,
     progress: bool = True,
