@@ -40,6 +40,7 @@ __all__ = [
     "cosine",
     "warmup_cosine",
     "one_cycle",
+    "wsd",
     "schedule",
     "SCHEDULES",
     "RangeTest",
@@ -274,3 +275,30 @@ def _range_test(model, x, y, make_optimizer, lrs, batch_size, seed, stop_factor,
     return RangeTest(
         taken, np.array(losses), smoothed, float(taken[steepest]), float(taken[lowest])
     )
+# -- warm-up, stable, decay (notebook 10) -----------------------------------------------------
+def wsd(t, *, lr, total_steps, warmup_steps, decay_steps, start_factor=0.01, lr_min=0.0):
+    r"""Warmup-stable-decay (WSD; Hu et al. 2024, MiniCPM): a linear warm-up from η·f to η over
+    the first W steps, η constant, then a linear decay to η_min over the last D steps.
+
+    Unlike cosine, η stays at its peak for most of the run and the decay is a short final
+    phase, so a run can be continued from any checkpoint of the stable phase and decayed
+    whenever the budget is known: the horizon is chosen late, not at the start.
+    As torch's SequentialLR of LinearLR(f → 1, W), ConstantLR(factor 1) and
+    LinearLR(1 → η_min/η, D): the decay's last step is η_min + (η − η_min)/D (torch
+    reaches η_min one step after the run).
+    """
+    w, d = warmup_steps, decay_steps
+    if not (isinstance(d, int | np.integer) and 1 <= d <= total_steps - w):
+        raise ValueError(
+            f"decay_steps={d} is outside its valid range: an integer in "
+            f"[1, total_steps − warmup_steps] = [1, {total_steps - w}]"
+        )
+    e = np.asarray(t, dtype=float) - 1  # steps taken before this one
+    warm = lr * (start_factor + (1 - start_factor) * np.minimum(e, w) / w)
+    decay_start = total_steps - d
+    into_decay = np.clip(e - decay_start, 0, d)
+    cool = lr + (lr_min - lr) * into_decay / d
+    return np.where(e < w, warm, cool)
+
+
+SCHEDULES["warm-up + stable + decay"] = wsd

@@ -43,6 +43,18 @@ CASES = {
             milestones=[30],
         ),
     ),
+    "warm-up + stable + decay": (
+        dict(total_steps=STEPS, warmup_steps=30, decay_steps=60, start_factor=0.1, lr_min=0.002),
+        lambda o: lr_scheduler.SequentialLR(
+            o,
+            [
+                lr_scheduler.LinearLR(o, start_factor=0.1, total_iters=30),
+                lr_scheduler.ConstantLR(o, factor=1.0, total_iters=STEPS),
+                lr_scheduler.LinearLR(o, start_factor=1.0, end_factor=0.002 / LR, total_iters=60),
+            ],
+            milestones=[30, STEPS - 60],
+        ),
+    ),
     "one-cycle": (
         dict(total_steps=STEPS, pct_start=0.25, div_factor=20.0, final_div_factor=100.0),
         lambda o: lr_scheduler.OneCycleLR(
@@ -97,6 +109,11 @@ def test_a_schedule_drives_helpers_run():
         ("1/t", dict(lr=0.1, decay=-1), "decay=-1"),
         ("one-cycle", dict(lr=0.1, total_steps=100, pct_start=1.2), "pct_start=1.2"),
         ("cosine", dict(lr=0.1, total_steps=10, lr_min=0.5), "lr_min=0.5"),
+        (
+            "warm-up + stable + decay",
+            dict(lr=0.1, total_steps=100, warmup_steps=10, decay_steps=95),
+            r"decay_steps=95 .* \[1, 90\]",
+        ),
         ("linear", dict(lr=0.1), "schedule='linear'"),
     ],
 )

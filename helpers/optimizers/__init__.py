@@ -14,7 +14,13 @@ so a sweep over learning rates is a single call too; ``init`` checks that shape 
 that step (``helpers.schedules``), as optax allows, so a scheduled run is the same optimizer
 object from the first step to the last.
 
-Every optimizer matches ``torch.optim`` step for step (``tests/test_optimizers_parity.py``).
+Every optimizer matches ``torch.optim`` step for step (``tests/test_optimizers_parity.py``);
+the newer ones (notebook 10) match torch.optim, ``lion-pytorch``, ``schedulefree`` or, for
+Shampoo, its definition (``tests/test_optimizers_parity_modern.py``).
+
+**Matrix optimizers** (``MATRIX_OPTIMIZERS``: Adafactor, Shampoo, Muon) act on the last TWO
+axes: θ of shape ``(..., m, n)`` is one m × n matrix per run, and a per-run hyperparameter has
+shape ``theta.shape[:-2]``. (Adafactor also takes a 1-D θ, one vector, with an unfactored v.)
 Where frameworks disagree (where ε sits, how momentum is written) these follow PyTorch; the
 notebooks show the other conventions next to them.
 
@@ -30,12 +36,23 @@ The state fields and the names ``torch.optim`` gives the same buffers in ``optim
     m, v         exp_avg, exp_avg_sq   Adam, AdamW
     v_max        max_exp_avg_sq        Adam, AdamW (amsgrad=True)
     delta_avg    acc_delta             Adadelta
+    mu_product   mu_product            NAdam
+    u            exp_inf               Adamax
+    row_var, col_var, variance         Adafactor (the same names)
+    velocity     momentum_buffer       Muon
+    m            exp_avg               Lion (lion-pytorch)
+    z, v         z, exp_avg_sq         SGDScheduleFree, AdamWScheduleFree (schedulefree)
     m_hat, v_hat (not stored by torch: the bias-corrected moments, kept because the notebooks
                  draw them)
 """
 
+from .adam_family import Adamax, NAdam, RAdam
 from .base import TORCH_STATE_NAMES, Optimizer
 from .classic import SGD, Adadelta, Adagrad, Adam, AdamW, RMSprop
+from .factored import Adafactor
+from .matrix import Muon, Shampoo, newton_schulz
+from .schedule_free import AdamWScheduleFree, SGDScheduleFree
+from .sign import Lion
 
 __all__ = [
     "TORCH_STATE_NAMES",
@@ -45,9 +62,28 @@ __all__ = [
     "Adam",
     "AdamW",
     "Adadelta",
+    "NAdam",
+    "RAdam",
+    "Adamax",
+    "Adafactor",
+    "Lion",
+    "Shampoo",
+    "Muon",
+    "SGDScheduleFree",
+    "AdamWScheduleFree",
+    "newton_schulz",
     "Optimizer",
     "OPTIMIZERS",
+    "MATRIX_OPTIMIZERS",
 ]
 
 # Every optimizer by its class name (torch.optim's name), for pickers and parity tests.
-OPTIMIZERS = {cls.__name__: cls for cls in (SGD, Adagrad, RMSprop, Adam, AdamW, Adadelta)}
+OPTIMIZERS = {
+    cls.__name__: cls
+    for cls in (
+        *(SGD, Adagrad, RMSprop, Adam, AdamW, Adadelta),
+        *(NAdam, RAdam, Adamax, Adafactor, Lion, Shampoo, Muon, SGDScheduleFree, AdamWScheduleFree),
+    )
+}
+# The ones whose θ is (..., m, n), runs in the leading axes (see above).
+MATRIX_OPTIMIZERS = frozenset({"Adafactor", "Shampoo", "Muon"})

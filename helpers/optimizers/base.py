@@ -20,6 +20,14 @@ TORCH_STATE_NAMES = {
     "v": "exp_avg_sq",
     "v_max": "max_exp_avg_sq",
     "delta_avg": "acc_delta",
+    # the optimizers of 2023-2026 (helpers.optimizers.adam_family, factored, matrix, sign,
+    # schedule_free); Lion's m is lion-pytorch's exp_avg, the schedule-free z is schedulefree's
+    "mu_product": "mu_product",
+    "u": "exp_inf",
+    "row_var": "row_var",
+    "col_var": "col_var",
+    "variance": "variance",
+    "z": "z",
 }
 
 # Frozen hyperparameters; __repr__ and __eq__ come from Optimizer, because the generated ones
