@@ -33,6 +33,7 @@ SCHEDULE_PARAMETERS = {
     "cosine": (),
     "warm-up + cosine": ("warmup",),
     "one-cycle": ("warmup",),
+    "warm-up + stable + decay": ("warmup",),  # notebook 10's WSD: decay over the last 20 %
 }
 
 OPTIMIZER_CHOICES = {
@@ -58,6 +59,12 @@ def schedule_parameters(name, lr, steps, gamma, step_size, decay, warmup) -> dic
             "warmup_steps": max(1, round(warmup * steps)),
         },
         "one-cycle": {"lr": lr, "total_steps": steps, "pct_start": warmup},
+        "warm-up + stable + decay": {
+            "lr": lr,
+            "total_steps": steps,
+            "warmup_steps": max(1, round(warmup * steps)),
+            "decay_steps": max(1, min(round(0.2 * steps), steps - max(1, round(warmup * steps)))),
+        },
     }[name]
 
 
