@@ -275,6 +275,8 @@ def _range_test(model, x, y, make_optimizer, lrs, batch_size, seed, stop_factor,
     return RangeTest(
         taken, np.array(losses), smoothed, float(taken[steepest]), float(taken[lowest])
     )
+
+
 # -- warm-up, stable, decay (notebook 10) -----------------------------------------------------
 def wsd(t, *, lr, total_steps, warmup_steps, decay_steps, start_factor=0.01, lr_min=0.0):
     r"""Warmup-stable-decay (WSD; Hu et al. 2024, MiniCPM): a linear warm-up from η·f to η over
