@@ -171,8 +171,8 @@ def _between(text: str, start: str, end: str, replace) -> str:
 
 
 def _notebook_in(cells: list[str], names: list[str]) -> str:
-    """The notebook a course-table row links to, found by its two-digit number."""
-    number = re.sub(r"\D", "", cells[0])
+    """The notebook a course-table row links to, found by its number ("01", "00b")."""
+    number = re.sub(r"[^0-9a-z]", "", cells[0])
     matches = [n for n in names if n.startswith(number + "_")]
     if len(matches) != 1:
         raise ValueError(f"no single notebook numbered {cells[0]!r} (found {matches})")

@@ -29,13 +29,32 @@ def copy_of_course(tmp_path: Path) -> Path:
     return root
 
 
+def _regions(text: str) -> list[str]:
+    """The generated parts of a text (between the tool's markers), where launch links live."""
+    pairs = [
+        (links.README_START, links.README_END),
+        (links.TABLE_START, links.TABLE_END),
+        (links.MAP_START, links.MAP_END),
+    ]
+    return [text.split(a)[1].split(b)[0] for a, b in pairs if a in text and b in text]
+
+
 def launch_urls(root: Path) -> list[str]:
-    """Every Binder, Colab or site address in the README and the notebooks."""
+    """Every Binder, Colab or site address in the README and the notebooks: anywhere for Binder
+    and Colab, and in the generated parts for GitHub addresses (a citation in a notebook's
+    further reading may point at any github.com or github.io page)."""
     texts = [(root / "README.md").read_text()]
+    generated = _regions(texts[0])
     for path in sorted((root / "notebooks").glob("*.ipynb")):
-        texts += ["".join(c["source"]) for c in json.loads(path.read_text())["cells"]]
-    found = [u for text in texts for u in URL.findall(text)]
-    return [u for u in found if re.search(r"mybinder|colab|github\.(io|com)", u)]
+        for cell in json.loads(path.read_text())["cells"]:
+            source = "".join(cell["source"])
+            texts.append(source)
+            if links.COLAB_TAG in cell.get("metadata", {}).get("tags", []):
+                generated.append(source)
+            generated += _regions(source)
+    anywhere = [u for text in texts for u in URL.findall(text) if re.search(r"mybinder|colab", u)]
+    github = [u for text in generated for u in URL.findall(text) if re.search(r"github\.", u)]
+    return anywhere + github
 
 
 def check_url(url: str, repo: str, names: list[str]) -> None:
@@ -92,7 +111,7 @@ def test_with_an_address_every_link_is_right(tmp_path):
         rows = table_rows(text, begin, end)
         assert len(rows) == len(names)
         for row, name in zip(rows, names, strict=True):
-            assert row[0] == name[:2]
+            assert row[0] == name.split("_")[0]
             assert row[-1] == (
                 f"[Binder]({links.binder_url(TEST_REPO, name)}) · "
                 f"[Colab]({links.colab_url(TEST_REPO, name)})"
