@@ -27,7 +27,7 @@ extensions = ["myst_nb"]
 # to keep in sync); only these files become pages. The home page is site/index.md, and a
 # top-level index.html sends a visitor there.
 root_doc = "site/index"
-include_patterns = ["site/index.md", "notebooks/[0-9][0-9]_*.ipynb"]
+include_patterns = ["site/index.md", "notebooks/[0-9][0-9]*_*.ipynb"]
 exclude_patterns = ["**/.ipynb_checkpoints", "build", ".venv"]
 html_theme = "sphinx_book_theme"
 html_title = "Gradient-descent optimizers"
