@@ -60,7 +60,9 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-@pytest.fixture(scope="session")
+# Package scope, not session: Playwright's sync API leaves an asyncio loop running in this thread
+# while it is open, and the online and hub tests that run after this package start their own.
+@pytest.fixture(scope="package")
 def jupyter(tmp_path_factory):
     """A Jupyter server (JupyterLab and Notebook 7) on notebooks/, isolated from the user."""
     _needs_browser()
@@ -119,7 +121,7 @@ def jupyter(tmp_path_factory):
     log.close()
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def browser(jupyter):
     from playwright.sync_api import sync_playwright
 
