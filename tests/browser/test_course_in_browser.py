@@ -324,17 +324,29 @@ def test_classroom_mode(browser, jupyter, notebook):
             if explorers.count() == 0:
                 pytest.skip(f"{notebook} has no explorer")
             area = page.locator(f"{PANEL} .jp-WindowedPanel-outer, {PANEL} .jp-Notebook").first
+            # JupyterLab 4 scrolls the notebook in .jp-WindowedPanel-outer, inside .jp-Notebook
+            scroller = page.locator(f"{PANEL} .jp-WindowedPanel-outer")
+            scroller = scroller.first if scroller.count() else area
             visible = area.bounding_box()
             shots = ARTIFACTS / "classroom"
             shots.mkdir(parents=True, exist_ok=True)
             for i in range(explorers.count()):
                 explorer = explorers.nth(i)
                 explorer.scroll_into_view_if_needed()
-                page.evaluate(
-                    "(e) => e.scrollIntoView({block: 'start'})", explorer.element_handle()
+                # The notebook's own scroller, not the page: the explorer's top at the top of
+                # the screen, as a lecturer scrolls to it (scrollIntoView left it at the bottom).
+                scroller.evaluate(
+                    "(el, ex) => { el.scrollTop += ex.getBoundingClientRect().top"
+                    " - el.getBoundingClientRect().top - 8; }",
+                    explorer.element_handle(),
                 )
-                page.wait_for_timeout(300)
+                page.wait_for_timeout(400)
                 box = explorer.bounding_box()
+                visible = area.bounding_box()
+                assert abs(box["y"] - visible["y"]) <= 40, (
+                    f"explorer {i} could not be scrolled to the top of the screen: its top is at "
+                    f"{box['y']:.0f} px, the notebook's at {visible['y']:.0f} px"
+                )
                 g = explorer.locator(".widget-image").first.evaluate(GEOMETRY)
                 if i == 0:
                     page.screenshot(path=str(shots / f"{Path(notebook).stem}.png"))
