@@ -10,6 +10,7 @@ from __future__ import annotations
 import ipywidgets as widgets
 import numpy as np
 
+from ..display import CLASSROOM_TEXT_PX, display_settings
 from ..engine import Explorer, function_picker
 from ..objectives import Objective
 from ..plots import draw_contours
@@ -50,7 +51,8 @@ class RaceExplorer(Explorer):
         self.contenders = widgets.SelectMultiple(
             options=list(OPTIMIZERS),
             value=tuple(optimizers),
-            rows=len(OPTIMIZERS),
+            # on a projector a shorter list (it scrolls) leaves the picture room for large text
+            rows=4 if display_settings().classroom else len(OPTIMIZERS),
             description="optimizers",
             style=_STYLE,
         )
@@ -62,14 +64,23 @@ class RaceExplorer(Explorer):
         )
         super().__init__([self.picker, self.contenders, self.budget], figsize=(10.0, 4.2))
 
-        path_axes = self.figure.add_axes((0.07, 0.12, 0.29, 0.72))
-        self.loss_ax = self.figure.add_axes((0.44, 0.12, 0.29, 0.72))
+        # Three cells of one grid (paths, losses, standings), so that classroom mode's layout
+        # can make room for larger text in each; the title names the function shown.
+        # (The margins go to subplots_adjust, not the grid: tight_layout skips a grid that sets
+        # its own.)
+        # The standings' cell holds 26 characters of monospace text: at classroom sizes that
+        # is a third of the screen.
+        board_share = 1.5 if display_settings().classroom else 0.85
+        grid = self.figure.add_gridspec(1, 3, width_ratios=(1, 1, board_share))
+        self.figure.subplots_adjust(left=0.07, right=0.99, bottom=0.12, top=0.84, wspace=0.34)
+        self.loss_ax = self.figure.add_subplot(grid[0, 1])
+        board_ax = self.figure.add_subplot(grid[0, 2])
+        board_ax.set_axis_off()
         self.maps = {}  # one contour panel per function, all in the same place: only one shows
-        for index, (name, objective) in enumerate(self.objectives.items()):
-            ax = path_axes if index == 0 else self.figure.add_axes(path_axes.get_position())
+        for name, objective in self.objectives.items():
+            ax = self.figure.add_subplot(grid[0, 0])
             draw_contours(ax, objective, resolution=150)
             ax.plot(*objective.x0, "s", color="black", ms=7)
-            ax.set_title(name, fontsize=13)
             self.maps[name] = ax
         self.loss_ax.set(xscale="log", yscale="log", xlim=(1, longest))
         self.loss_ax.set_xlabel("step t", fontsize=12)
@@ -85,9 +96,13 @@ class RaceExplorer(Explorer):
                 self.ends[function, name] = ax.plot([], [], "o", color=color, ms=7, mec="white")[0]
         self._legend = None  # drawn at every update, with the chosen optimizers only
         self.budget_line = self.loss_ax.axvline(self.budget.value, color="black", ls=":", lw=1.2)
-        self.board = self.figure.text(  # the standings, best first
-            0.75, 0.84, "", ha="left", va="top", fontsize=10, family="monospace", linespacing=1.5
-        )
+        self.board = board_ax.text(  # the standings, best first
+            # right-aligned as a block (its lines left-aligned), so a wider font grows leftwards
+            # into the cell instead of off the picture
+            1.0, 1.0, "", transform=board_ax.transAxes, ha="right", va="top", fontsize=10,
+            family="monospace", linespacing=1.2 if display_settings().classroom else 1.5,
+            multialignment="left",
+        )  # fmt: skip
         self.moving(
             *self.paths.values(),
             *self.ends.values(),
@@ -155,9 +170,17 @@ class RaceExplorer(Explorer):
             self._legend = None
         handles = [self.curves[name] for name in OPTIMIZERS if name in chosen]
         if handles:
-            self._legend = self.moving(
-                self.loss_ax.legend(handles=handles, loc="lower left", fontsize=9, ncols=2)
-            )
+            # Made at every update, so classroom mode's larger text is asked for here; at that
+            # size it would hide the loss panel, so it goes under the standings instead.
+            if self.classroom:
+                legend = self.board.axes.legend(
+                    handles=handles, loc="lower right", bbox_to_anchor=(1.0, -0.25),
+                    fontsize=CLASSROOM_TEXT_PX * 0.72, borderaxespad=0,
+                    ncols=2, handlelength=1.0, columnspacing=0.8, frameon=False,
+                )  # fmt: skip
+            else:
+                legend = self.loss_ax.legend(handles=handles, loc="lower left", fontsize=9, ncols=2)
+            self._legend = self.moving(legend)
         self.budget_line.set_xdata([budget, budget])
         standings.sort(key=lambda pair: pair[0])
         header = [f"{'':9s}{'η':8s}f − f_min"] if standings else []
