@@ -567,13 +567,15 @@ class Explorer:
         self._layer_cache.clear()
 
     def _break_long_labels(self) -> None:
-        """An axis label or panel title longer than its panel's side is put on two lines (at
-        the space nearest its middle, never inside $…$ math)."""
+        """An axis label, panel title or note longer than its panel's side is put on two lines
+        (at the space nearest its middle, never inside $…$ math)."""
         renderer = self.canvas.get_renderer()
         for ax in self.figure.axes:
             box = ax.get_window_extent(renderer)
             sides = ((ax.xaxis.label, box.width), (ax.yaxis.label, box.height))
-            for label, room in (*sides, (ax.title, box.width)):
+            # and the still notes written inside a panel (02's "floor: … is drawn here")
+            notes = [(t, box.width) for t in ax.texts if not t.get_animated()]
+            for label, room in (*sides, (ax.title, box.width), *notes):
                 text = label.get_text()
                 if "\n" in text or not text.strip():
                     continue
@@ -591,20 +593,34 @@ class Explorer:
         """Legends with larger text and at most three columns (a legend lays out its entries
         when it is made, so it is made again); figure legends go just below the title."""
         renderer = self.canvas.get_renderer()
+        lifted: tuple[list, list, float | None] = ([], [], None)  # to go above the panels
         for ax in self.figure.axes:
             old = ax.get_legend()
             if old is None:
                 continue
             handles, labels = old.legend_handles, [t.get_text() for t in old.texts]
-            ax.legend(
+            size = old.texts[0].get_fontsize() if old.texts else None
+            new = ax.legend(
                 handles,
                 labels,
                 loc=old._loc,
                 ncols=1,  # at classroom sizes two columns overflow a panel
-                fontsize=old.texts[0].get_fontsize() if old.texts else None,
+                fontsize=size,
                 frameon=old.get_frame_on(),
                 framealpha=0.85,
             )
+            # A still legend that would hide a third of its panel at 24 px goes above the
+            # panels instead, where the title leaves room (legends remade at every update stay).
+            legend_box, panel_box = new.get_window_extent(renderer), ax.get_window_extent(renderer)
+            covers = (legend_box.width * legend_box.height) / (panel_box.width * panel_box.height)
+            if not old.get_animated() and not self.figure.legends and covers > 0.3:
+                new.remove()
+                lifted[0].extend(handles)
+                lifted[1].extend(labels)
+                lifted = (lifted[0], lifted[1], size)
+        if lifted[0]:
+            self.figure.legend(lifted[0], lifted[1], ncols=min(len(lifted[0]), 3),
+                               fontsize=lifted[2])  # fmt: skip
         title_bottom = 1.0
         if self._title is not None:
             text = self._title.get_text()
@@ -615,17 +631,23 @@ class Explorer:
             handles, labels = old.legend_handles, [t.get_text() for t in old.texts]
             size = old.texts[0].get_fontsize() if old.texts else None  # already enlarged
             old.remove()
-            self.figure.legend(
-                handles,
-                labels,
-                loc="upper center",
-                bbox_to_anchor=(0.5, title_bottom),
-                ncols=min(old._ncols, 3),
-                fontsize=size,
-                frameon=False,
-                columnspacing=1.0,
-                handletextpad=0.4,
-            )
+            columns = min(old._ncols, 3)
+            while True:  # as many columns as fit the picture's width
+                new = self.figure.legend(
+                    handles,
+                    labels,
+                    loc="upper center",
+                    bbox_to_anchor=(0.5, title_bottom),
+                    ncols=columns,
+                    fontsize=size,
+                    frameon=False,
+                    columnspacing=1.0,
+                    handletextpad=0.4,
+                )
+                if columns == 1 or new.get_window_extent(renderer).width <= self.figure.bbox.width:
+                    break
+                new.remove()
+                columns -= 1
         self._title_bottom = title_bottom
 
     def _top_of_panels(self) -> float:

@@ -108,8 +108,10 @@ class ConditioningExplorer(ContourExplorer):
         lr = tidy(self.named_controls["lr"].value)
         best_lr, best_rate = gd_optimal(objective.mu, objective.L)
         rate = gd_rate(lr, objective.eigenvalues).max()
+        # on a projector the line is wider than its panel: two lines there
+        joint = "\n" if self.classroom else " "
         self.rates.set_text(
-            f"rate max|1 − ηλ|: {rate:.3g} at slider η, {best_rate:.3g} at η* = {best_lr:.3g}"
+            f"rate max|1 − ηλ|:{joint}{rate:.3g} at slider η, {best_rate:.3g} at η* = {best_lr:.3g}"
         )
 
     def measured_rate(self, label: str = BEST) -> float:
