@@ -15,7 +15,6 @@ r"""Notebook 10's experiments: the newer optimizers on the course's network, and
 
 from __future__ import annotations
 
-import ctypes
 import math
 import time
 from dataclasses import replace
@@ -26,6 +25,7 @@ import torch
 from torch.nn import functional as F
 
 from .clipping import EPS
+from .memory import release_free_memory
 from .networks import make_mlp
 from .optimizers import Adafactor, AdamW, AdamWScheduleFree, Lion, Muon, NAdam, RAdam
 from .progress import progress as bar
@@ -53,22 +53,14 @@ __all__ = [
 
 # -- many networks at once -------------------------------------------------------------------
 def _release_free_memory() -> None:
-    """Hand the heap's free pages back to the system (glibc only; elsewhere a no-op).
+    """Hand the heap's free pages back to the system (``helpers.memory``).
 
     Every step allocates and frees a few hundred small torch and numpy buffers of different
     sizes; glibc keeps the freed pieces, and the scattered holes grew the kernel by ~0.2 MB per
     step (70 MB over one sweep, measured with tracemalloc: Python itself held 5 MB). On Binder's
     1-2 GB that matters, so the trainer trims the heap every ten steps (~0.1 ms).
     """
-    if _LIBC is not None:
-        _LIBC.malloc_trim(0)
-
-
-try:
-    _LIBC = ctypes.CDLL("libc.so.6")
-    _LIBC.malloc_trim  # noqa: B018 (glibc has it; musl and macOS do not)
-except (OSError, AttributeError):
-    _LIBC = None
+    release_free_memory()
 
 
 def stacked_mlps(seeds) -> list[torch.Tensor]:

@@ -27,6 +27,7 @@ from torch import nn
 from torch.func import functional_call, vmap
 from torch.nn import functional as F
 
+from .memory import release_free_memory
 from .progress import progress as bar
 
 __all__ = [
@@ -503,6 +504,7 @@ def train_many(
                 epoch_range.set_postfix(
                     best=f"{np.nanmin(losses[epoch], initial=np.inf):.4f}", refresh=False
                 )
+            release_free_memory()  # the holes of an epoch's many small buffers (helpers.memory)
     finally:
         torch.set_num_threads(previous)
 
