@@ -47,6 +47,7 @@ test: setup hub-proxy
 
 bench: setup
 	$(BIN)/python benchmarks/bench.py
+	$(BIN)/python benchmarks/first_explorers.py
 
 memory: setup
 	$(BIN)/python benchmarks/notebook_memory.py
