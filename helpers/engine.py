@@ -553,7 +553,9 @@ class Explorer:
             # tight_layout, not constrained layout: it accepts the colorbars the explorers
             # made (constrained layout cannot be switched on after a colorbar exists).
             self.canvas.draw()  # the title's and legends' sizes, for the top of the panels
-            self.figure.tight_layout(pad=0.4, w_pad=0.8, rect=(0, 0, 1, self._top_of_panels()))
+            top = self._top_of_panels()
+            self.figure.tight_layout(pad=0.4, w_pad=0.8, rect=(0, 0, 1, top))
+            self._fill_height(top)
         else:
             self.figure.subplots_adjust()  # hand-placed panels: a tighter frame
             for ax in self.figure.axes:
@@ -565,6 +567,33 @@ class Explorer:
         self._backgrounds.clear()
         self._panel_boxes.clear()
         self._layer_cache.clear()
+
+    def _fill_height(self, top: float) -> None:
+        """Panels in one row, grown to the height the screen gives them.
+
+        tight_layout leaves wide 24 px rows of three panels much lower than the room between
+        the title and the bottom edge (its one-pass estimate overshoots when the panels get
+        narrow), so the row is measured again and stretched into the space left above and below.
+        """
+        axes = [ax for ax in self.figure.axes if ax.get_visible()]
+        boxes = [ax.get_position() for ax in axes]
+        if not axes or len({(round(b.y0, 4), round(b.height, 4)) for b in boxes}) != 1:
+            return  # not a single row (colorbars and insets have their own heights)
+        self.canvas.draw()
+        renderer = self.canvas.get_renderer()
+        height = self.figure.bbox.height
+        margin = 0.01 * height
+        tight = [ax.get_tightbbox(renderer) for ax in axes]
+        above = top * height - max(t.y1 for t in tight) - margin
+        below = min(t.y0 for t in tight) - margin
+        if above <= 0 and below <= 0:
+            return
+        grow_top, grow_bottom = max(above, 0) / height, max(below, 0) / height
+        for ax in self.figure.axes:
+            box = ax.get_position()
+            ax.set_position(
+                (box.x0, box.y0 - grow_bottom, box.width, box.height + grow_top + grow_bottom)
+            )
 
     def _break_long_labels(self) -> None:
         """An axis label, panel title or note longer than its panel's side is put on two lines
@@ -615,8 +644,10 @@ class Explorer:
             covers = (legend_box.width * legend_box.height) / (panel_box.width * panel_box.height)
             if not old.get_animated() and not self.figure.legends and covers > 0.3:
                 new.remove()
-                lifted[0].extend(handles)
-                lifted[1].extend(labels)
+                for handle, label in zip(handles, labels, strict=True):
+                    if label not in lifted[1]:  # two panels' legends often share entries
+                        lifted[0].append(handle)
+                        lifted[1].append(label)
                 lifted = (lifted[0], lifted[1], size)
         if lifted[0]:
             self.figure.legend(lifted[0], lifted[1], ncols=min(len(lifted[0]), 3),
