@@ -5,8 +5,10 @@ the first explorer in each notebook, until the picture changes), minus the brows
 notebook's code cells are run in-process (an IPython shell, so magics and display work) until
 an explorer exists, then its first slider is moved to the neighbouring stop and back, and each
 move is timed and split into update() (computation), drawing, and PNG encoding. The PNG's size
-is printed too: the browser has to receive and decode it. Figures, not a test: the browser
-adds some 40–60 ms, so the kernel side should stay well under ~50 ms at 2×.
+is printed too: the browser has to receive and decode it. Figures, not a test. Measured on
+this 2-core machine, the server, websocket and page add some 80–100 ms to what this prints
+(``kernel_round_trip.py`` gives the kernel's messaging alone), so this side is not what keeps
+the browser medians above 100 ms.
 
     .venv/bin/python benchmarks/first_explorers.py [--moves 10] [NOTEBOOK-PREFIX ...]
 """

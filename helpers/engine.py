@@ -622,7 +622,7 @@ class Explorer:
         """Legends with larger text and at most three columns (a legend lays out its entries
         when it is made, so it is made again); figure legends go just below the title."""
         renderer = self.canvas.get_renderer()
-        lifted: tuple[list, list, float | None] = ([], [], None)  # to go above the panels
+        lifted_handles, lifted_labels, lifted_size = [], [], None  # to go above the panels
         for ax in self.figure.axes:
             old = ax.get_legend()
             if old is None:
@@ -644,14 +644,14 @@ class Explorer:
             covers = (legend_box.width * legend_box.height) / (panel_box.width * panel_box.height)
             if not old.get_animated() and not self.figure.legends and covers > 0.3:
                 new.remove()
+                lifted_size = size
                 for handle, label in zip(handles, labels, strict=True):
-                    if label not in lifted[1]:  # two panels' legends often share entries
-                        lifted[0].append(handle)
-                        lifted[1].append(label)
-                lifted = (lifted[0], lifted[1], size)
-        if lifted[0]:
-            self.figure.legend(lifted[0], lifted[1], ncols=min(len(lifted[0]), 3),
-                               fontsize=lifted[2])  # fmt: skip
+                    if label not in lifted_labels:  # two panels' legends often share entries
+                        lifted_handles.append(handle)
+                        lifted_labels.append(label)
+        if lifted_handles:  # laid out below the title with the other figure legends, next
+            self.figure.legend(lifted_handles, lifted_labels, fontsize=lifted_size,
+                               ncols=min(len(lifted_handles), 3))  # fmt: skip
         title_bottom = 1.0
         if self._title is not None:
             text = self._title.get_text()

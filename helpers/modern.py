@@ -52,17 +52,6 @@ __all__ = [
 
 
 # -- many networks at once -------------------------------------------------------------------
-def _release_free_memory() -> None:
-    """Hand the heap's free pages back to the system (``helpers.memory``).
-
-    Every step allocates and frees a few hundred small torch and numpy buffers of different
-    sizes; glibc keeps the freed pieces, and the scattered holes grew the kernel by ~0.2 MB per
-    step (70 MB over one sweep, measured with tracemalloc: Python itself held 5 MB). On Binder's
-    1-2 GB that matters, so the trainer trims the heap every ten steps (~0.1 ms).
-    """
-    release_free_memory()
-
-
 def stacked_mlps(seeds) -> list[torch.Tensor]:
     """The weights of ``make_mlp(seed)`` for every seed, stacked along a new first axis (float64):
     W₁ (R, 32, 2), b₁ (R, 32), W₂ (R, 32, 32), b₂ (R, 32), W₃ (R, 1, 32), b₃ (R, 1)."""
@@ -238,8 +227,10 @@ def train_batch(
                 for m, p, g in zip(movers, leaves, grads, strict=True)
             ]
             losses[k] = per_run.detach().numpy()
+            # every step frees a few hundred small buffers; their holes grew the kernel by
+            # ~0.2 MB a step (70 MB a sweep, Python itself holding 5 MB): trim every ten steps
             if k % 10 == 9:
-                _release_free_memory()
+                release_free_memory()
             if (k + 1) % eval_every == 0:
                 with torch.no_grad():
                     at = params

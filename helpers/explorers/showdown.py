@@ -41,6 +41,7 @@ class RaceExplorer(Explorer):
         budget: int = 200,
     ):
         self.objectives = dict(objectives)
+        classroom = display_settings().classroom  # (the engine's self.classroom comes later)
         self.lrs = np.geomspace(1e-5, 10, 40) if lrs is None else np.asarray(lrs, dtype=float)
         longest = max(budgets)
         self.sweeps = {
@@ -52,7 +53,7 @@ class RaceExplorer(Explorer):
             options=list(OPTIMIZERS),
             value=tuple(optimizers),
             # on a projector a shorter list (it scrolls) leaves the picture room for large text
-            rows=4 if display_settings().classroom else len(OPTIMIZERS),
+            rows=4 if classroom else len(OPTIMIZERS),
             description="optimizers",
             style=_STYLE,
         )
@@ -70,7 +71,7 @@ class RaceExplorer(Explorer):
         # its own.)
         # The standings' cell holds 26 characters of monospace text: at classroom sizes that
         # is a third of the screen.
-        board_share = 1.5 if display_settings().classroom else 0.85
+        board_share = 1.5 if classroom else 0.85
         grid = self.figure.add_gridspec(1, 3, width_ratios=(1, 1, board_share))
         self.figure.subplots_adjust(left=0.07, right=0.99, bottom=0.12, top=0.84, wspace=0.34)
         self.loss_ax = self.figure.add_subplot(grid[0, 1])
@@ -100,7 +101,7 @@ class RaceExplorer(Explorer):
             # right-aligned as a block (its lines left-aligned), so a wider font grows leftwards
             # into the cell instead of off the picture
             1.0, 1.0, "", transform=board_ax.transAxes, ha="right", va="top", fontsize=10,
-            family="monospace", linespacing=1.2 if display_settings().classroom else 1.5,
+            family="monospace", linespacing=1.2 if classroom else 1.5,
             multialignment="left",
         )  # fmt: skip
         self.moving(
