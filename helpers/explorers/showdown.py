@@ -52,8 +52,7 @@ class RaceExplorer(Explorer):
         self.contenders = widgets.SelectMultiple(
             options=list(OPTIMIZERS),
             value=tuple(optimizers),
-            # on a projector a shorter list (it scrolls) leaves the picture room for large text
-            rows=4 if classroom else len(OPTIMIZERS),
+            rows=len(OPTIMIZERS),  # every choice in view: a shorter list hid selected ones
             description="optimizers",
             style=_STYLE,
         )
