@@ -90,24 +90,44 @@ def error_outputs(page, scope: str) -> list[str]:
     )
 
 
+# Timed inside the page, so Playwright's own round trips are not counted: from the key's
+# keydown event (a capturing listener sees it before the slider does) to the `load` event of the
+# picture that replaced the old one (decoded, ready to paint).
+WATCH_PICTURE = """(img) => {
+    window.__key = undefined; window.__shown = undefined;
+    window.addEventListener('keydown', () => { window.__key = performance.now(); },
+                            {capture: true, once: true});
+    const before = img.getAttribute('src');
+    const observer = new MutationObserver(() => {
+        if (img.getAttribute('src') === before) return;
+        observer.disconnect();
+        const shown = () => { window.__shown = performance.now(); };
+        if (img.complete && img.naturalWidth) shown();
+        else img.addEventListener('load', shown, {once: true});
+    });
+    observer.observe(img, {attributes: true, attributeFilter: ['src']});
+    window.__stopWatching = () => observer.disconnect();
+}"""
+
+
 def move_slider(page, explorer, key: str = "ArrowRight") -> float | None:
-    """Press a key on the explorer's first slider; ms until its picture changes (None: never)."""
+    """Press a key on the explorer's first slider; ms from the key to its new picture, shown
+    (None: the picture never changed)."""
     image = explorer.locator(".widget-image").first
     handle = explorer.locator(".widget-slider .noUi-handle").first
-    before = image.get_attribute("src")
     handle.click()  # a click, not just focus(): Notebook 7 otherwise keeps the keys
-    page.evaluate("() => { window.__pressed = performance.now(); }")
+    image.evaluate(WATCH_PICTURE)
     handle.press(key)
     try:
         page.wait_for_function(
-            "([img, src]) => img.getAttribute('src') !== src",
-            arg=[image.element_handle(), before],
+            "() => window.__shown !== undefined && window.__key !== undefined",
             timeout=10_000,
             polling="raf",
         )
     except Exception:
+        page.evaluate("() => window.__stopWatching()")
         return None
-    return page.evaluate("() => performance.now() - window.__pressed")
+    return page.evaluate("() => window.__shown - window.__key")
 
 
 COLUMNS = (848, 1280)  # the notebook column at 1280 px with the file browser open; a wide one
