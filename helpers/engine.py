@@ -22,6 +22,10 @@ Speed comes from drawing the slow parts once, in levels, each cached as a pictur
 The title line above the panels belongs to the engine: ``self.add_title()`` once, then
 ``self.set_title(text)``; tests read it back as ``explorer.title``.
 
+Memory: only the explorer drawn last keeps its pictures at full size; a background not in use
+(another key's, or any of an idle explorer) is kept deflated, losslessly, and an idle explorer
+gives back its canvas and layers until it is drawn again (see ``_go_idle``).
+
 A concrete explorer subclasses :class:`Explorer`, builds its artists once in ``__init__`` and
 changes only their data in ``update``. Tests drive it by setting ``control.value`` in Python
 and reading the artists, ``title`` or ``message`` back.
@@ -43,6 +47,7 @@ import math
 import struct
 import threading
 import traceback
+import weakref
 import zlib
 
 import ipywidgets as widgets
@@ -61,10 +66,11 @@ from .display import (
 
 try:  # ISA-L's deflate: ~4× faster than zlib's fastest level on figure pictures
     from isal.isal_zlib import compress as _deflate
+    from isal.isal_zlib import decompress as _inflate
 
     _LEVEL = 1
 except ImportError:  # a platform without an isal wheel still works, a little slower
-    _deflate, _LEVEL = zlib.compress, 1
+    _deflate, _inflate, _LEVEL = zlib.compress, zlib.decompress, 1
 
 __all__ = [
     "Explorer",
@@ -361,7 +367,8 @@ class Explorer:
         self._moving: list = []
         self._background = None
         self._background_key = None
-        self._backgrounds: dict = {}  # use_background's key → its cached static picture
+        # use_background's other keys → their static pictures, deflated (see _pack_background)
+        self._backgrounds: dict = {}
         self._layers: dict[str, list] = {}  # name → artists, drawn in the order of creation
         self._layer_cache: dict[str, object] = {}  # name → the picture up to and with that layer
         self._title = None
@@ -432,16 +439,67 @@ class Explorer:
     def redraw_background(self) -> None:
         """Call after changing anything that is neither moving nor in a layer."""
         self._background = None
+        self._backgrounds.pop(self._background_key, None)
         self._layer_cache.clear()
 
     def use_background(self, key) -> None:
         """Switch to the static picture kept for ``key`` (drawn at the next render the first
         time): for explorers whose static parts take a few states (one per function shown)."""
-        if self._background is not None:
-            self._backgrounds[self._background_key] = self._background
+        if key == self._background_key:
+            return
+        self._pack_background()
         self._background_key = key
-        self._background = self._backgrounds.get(key)
         self._layer_cache.clear()
+
+    # -- memory: full-size pictures only where they are used -------------------------------------
+    # At 2× one picture is 2000 × 860 × 4 bytes = 7 MB, and an explorer holds the canvas, its
+    # background and one per layer; notebook 01 makes five explorers and its function picker
+    # keeps seven backgrounds, 100 MB of a kernel that must stay below 450 MB once torch is
+    # loaded. So a background not shown (another key's, or any of an explorer not being used)
+    # is kept deflated: flat colours and thin lines deflate ~20×, losslessly, and getting it
+    # back costs ~10 ms of inflating instead of a redraw. Only the explorer drawn last keeps its
+    # canvas and layers: the others give them back and make them again when next used.
+    _last_drawn = None  # a weak reference to the explorer that rendered last
+
+    def _pack_background(self) -> None:
+        """Deflate the current background into ``_backgrounds``, if it is drawn."""
+        if self._background is None:
+            return
+        self.canvas.restore_region(self._background)
+        pixels = np.asarray(self.canvas.buffer_rgba())
+        self._backgrounds[self._background_key] = (pixels.shape, _deflate(pixels.tobytes(), _LEVEL))
+        self._background = None
+
+    def _unpack_background(self) -> None:
+        """Inflate the current key's background, if it was deflated, onto the canvas."""
+        packed = self._backgrounds.pop(self._background_key, None)
+        if self._background is not None or packed is None:
+            return
+        shape, data = packed
+        self.canvas.get_renderer()  # a canvas given back by _go_idle is made again
+        pixels = np.asarray(self.canvas.buffer_rgba())  # a writable view of the canvas
+        pixels[...] = np.frombuffer(_inflate(data), dtype=np.uint8).reshape(shape)
+        self._background = self.canvas.copy_from_bbox(self.figure.bbox)
+
+    def _take_turn(self) -> None:
+        """This explorer is drawn now: the one drawn before it goes idle (unless it is busy
+        drawing on another thread; a non-blocking lock cannot deadlock two explorers)."""
+        previous = Explorer._last_drawn() if Explorer._last_drawn is not None else None
+        if previous is self:
+            return
+        Explorer._last_drawn = weakref.ref(self)
+        if previous is not None and previous.lock.acquire(blocking=False):
+            try:
+                previous._go_idle()
+            finally:
+                previous.lock.release()
+
+    def _go_idle(self) -> None:
+        """Keep only the deflated background; the canvas and layers are made at next use."""
+        self._pack_background()
+        self._layer_cache.clear()
+        # FigureCanvasAgg.get_renderer makes a new renderer when its key changes
+        self.canvas.renderer, self.canvas._lastKey = None, None
 
     def redraw_panel(self, ax) -> None:
         """Redraw one panel (axes, ticks and labels) into the cached background.
@@ -450,6 +508,7 @@ class Explorer:
         limits, say): its area, padded for tick labels that change width, is painted white
         and drawn again; the moving artists are drawn on top at every render, as usual.
         """
+        self._unpack_background()
         if self._background is None:
             return  # nothing cached yet: the next render draws everything anyway
         renderer = self.canvas.get_renderer()
@@ -464,7 +523,6 @@ class Explorer:
         pixels[rows, columns] = 255
         ax.draw(renderer)
         self._background = self.canvas.copy_from_bbox(self.figure.bbox)
-        self._backgrounds[self._background_key] = self._background
         self._layer_cache.clear()
 
     def on_structure(self, control, redraw) -> None:
@@ -497,10 +555,11 @@ class Explorer:
         if not self._laid_out:
             self._laid_out = True
             self._fit_classroom()
+        self._take_turn()
+        self._unpack_background()
         if self._background is None:
             self.canvas.draw()  # draws everything that is neither moving nor in a layer
             self._background = self.canvas.copy_from_bbox(self.figure.bbox)
-            self._backgrounds[self._background_key] = self._background
             self._layer_cache.clear()
         # Restore the highest level still cached, then draw (and cache) the levels above it.
         names = list(self._layers)

@@ -42,8 +42,12 @@ class RunResult:
 
     @property
     def final(self) -> np.ndarray:
-        """The last point of each run (NaN for a run that diverged)."""
-        return self.path[-1]
+        """The last point of each run (NaN for a run that diverged).
+
+        A copy, not a view: ``end = run(...).final`` would otherwise keep the whole path alive
+        (03's 2301 steps of 1681 runs: 62 MB held for 27 kB of end points).
+        """
+        return self.path[-1].copy()
 
 
 def run(

@@ -301,3 +301,35 @@ def test_equal_axes_make_one_unit_as_long_on_both_axes():
     box = explorer.ax.get_window_extent()
     (x0, x1), (y0, y1) = explorer.ax.get_xlim(), explorer.ax.get_ylim()
     assert np.isclose(box.width / (x1 - x0), box.height / (y1 - y0), rtol=0.01)
+
+
+# -- memory: only the explorer in use keeps full-size pictures (engine._go_idle) ---------------
+def test_an_idle_explorer_gives_back_its_canvas_and_draws_the_same_picture_again(contour):
+    lr = contour.named_controls["lr"]
+    lr.value = 0.05
+    shown = contour.image.value
+    assert contour._background is not None and contour.canvas.renderer is not None
+    other = ParabolaGD()  # drawing another explorer makes the first one idle
+    assert contour._background is None and contour.canvas.renderer is None
+    assert not contour._layer_cache
+    shape, packed = contour._backgrounds[contour._background_key]
+    assert len(packed) < np.prod(shape) / 5  # kept deflated, several times smaller
+    lr.value = 0.1
+    lr.value = 0.05  # back in use: the same picture, pixel for pixel
+    assert contour.image.value == shown
+    assert other._background is None  # and now the other one is idle
+
+
+def test_switching_backgrounds_keeps_the_others_deflated_and_gives_them_back():
+    from helpers.explorers.landscape import LandscapeExplorer
+
+    explorer = LandscapeExplorer(SURFACES, value="Himmelblau")
+    first = explorer.image.value
+    assert set(explorer._backgrounds) == set(SURFACES) - {"Himmelblau"}
+    explorer.picker.value = "Beale"
+    assert "Himmelblau" in explorer._backgrounds and "Beale" not in explorer._backgrounds
+    explorer.picker.value = "Himmelblau"
+    assert explorer.image.value == first
+    fast = np.asarray(Image.open(io.BytesIO(explorer.image.value)).convert("RGB"), dtype=int)
+    full = np.asarray(Image.open(io.BytesIO(explorer.render_full())).convert("RGB"), dtype=int)
+    assert np.mean(np.abs(fast - full)) < 1.0

@@ -119,3 +119,10 @@ def test_bound_is_adjustable_and_start_outside_counts_as_step_zero():
 def test_bad_steps(steps):
     with pytest.raises(ValueError, match="steps="):
         run(SGD(lr=0.1), Parabola(), [1.0], steps=steps)
+
+
+def test_final_is_a_copy_so_keeping_it_does_not_keep_the_path():
+    result = run(SGD(lr=0.1), Quadratic(10), np.ones((5, 2)), steps=30)
+    end = result.final
+    assert not np.shares_memory(end, result.path)
+    np.testing.assert_array_equal(end, result.path[-1])
