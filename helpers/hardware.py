@@ -11,7 +11,6 @@ torch is imported inside the functions, so ``import helpers`` stays light.
 from __future__ import annotations
 
 import gc
-import statistics
 import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
@@ -65,9 +64,9 @@ def samples_per_second(
     One training step is what every training loop does per batch: zero the gradients, forward,
     MSE loss, backward, ``torch.optim.SGD`` step. A timing runs enough steps to last about
     ``seconds_per_repeat`` (one step is too short for the clock). The batch sizes take turns,
-    ``repeats`` rounds of one timing each, and each keeps its median: a moment when the machine
-    was busy with something else then spoils one timing of a few batch sizes, not all timings of
-    one. torch uses ``threads`` threads while timing (the previous setting is restored
+    ``repeats`` rounds of one timing each, and each keeps its shortest: a busy machine can only
+    make a timing longer (its caches shared, its clock slowed), so the shortest is the least
+    spoiled. torch uses ``threads`` threads while timing (the previous setting is restored
     afterwards), so numbers from different machines compare like for like, and the garbage
     collector is paused.
     """
@@ -89,7 +88,7 @@ def samples_per_second(
             for _ in range(repeats):
                 for batch_size, step in steps.items():
                     times[batch_size].append(_time_of(step, calls[batch_size]))
-        return {int(b): b / statistics.median(t) for b, t in times.items()}
+        return {int(b): b / min(t) for b, t in times.items()}
     finally:
         torch.set_num_threads(previous)
 
