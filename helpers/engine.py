@@ -51,6 +51,7 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.text import Text
 from matplotlib.ticker import LogLocator, MaxNLocator, SymmetricalLogLocator
+from matplotlib.transforms import IdentityTransform
 
 from .display import (
     CLASSROOM_TEXT_PX,
@@ -222,7 +223,7 @@ class StepControls:
 
 def status_text(ax, x: float = 0.02, y: float = 0.97):
     """The red message box in a panel's corner, e.g. "GD diverged at step 12"; mark it moving."""
-    return ax.text(
+    banner = ax.text(
         x,
         y,
         "",
@@ -233,6 +234,8 @@ def status_text(ax, x: float = 0.02, y: float = 0.97):
         fontweight="bold",
         bbox={"facecolor": "white", "alpha": 0.85, "lw": 0},
     )
+    banner._course_banner = True  # the engine keeps it inside its panel (Explorer._fit_banners)
+    return banner
 
 
 def quiver_arrows(ax, colors, width: float = 0.012):
@@ -513,8 +516,29 @@ class Explorer:
         for name in names[valid:]:
             self._draw_artists(self._layers[name])
             self._layer_cache[name] = self.canvas.copy_from_bbox(self.figure.bbox)
+        self._fit_banners()
         self._draw_artists(self._moving)
         return encode_png(np.asarray(self.canvas.buffer_rgba()))
+
+    def _fit_banners(self) -> None:
+        """Each status banner (``status_text``) on lines that fit inside its panel: a message
+        wider than the panel ("GD diverged at step 12" at 24 px in a narrow panel) is broken
+        at spaces, so that it never runs over the next panel. Measured only when its text
+        changes."""
+        renderer = None
+        for banner in self._moving:
+            if not getattr(banner, "_course_banner", False) or not banner.get_visible():
+                continue
+            text = banner.get_text()
+            if not text.strip() or text == getattr(banner, "_course_fitted", None):
+                continue
+            renderer = renderer or self.canvas.get_renderer()
+            ax = banner.axes
+            x = banner.get_position()[0]
+            pad = 2 * banner.get_bbox_patch().get_boxstyle().pad * banner.get_fontsize()
+            room = ax.bbox.width * (0.98 - x) - pad * self.dpi / 72  # image pixels
+            banner.set_text(_wrap_to(banner, text, room, renderer))
+            banner._course_fitted = banner.get_text()
 
     def _fit_classroom(self) -> None:
         """Classroom mode: every text ≥ CLASSROOM_TEXT_PX screen pixels, fewer ticks so they
@@ -542,7 +566,9 @@ class Explorer:
                     locator.set_params(nbins=4)
                 elif isinstance(locator, LogLocator | SymmetricalLogLocator):
                     locator.set_params(numticks=4)
-        texts = [t for t in self.figure.findobj(Text) if not _is_tick_label(t)]
+        texts = self.figure.findobj(Text)  # (this makes the ticks the new locators ask for)
+        tick_labels = _tick_labels(self.figure)
+        texts = [t for t in texts if t not in tick_labels]
         for text in texts:
             text.set_fontsize(larger(text.get_fontsize()))
         if self._title is not None:
@@ -629,11 +655,17 @@ class Explorer:
                 continue
             handles, labels = old.legend_handles, [t.get_text() for t in old.texts]
             size = old.texts[0].get_fontsize() if old.texts else None
+            # A legend the explorer anchored itself (outside the data, say) keeps its place
+            # and its columns; the others get one column.
+            anchored = old._bbox_to_anchor is not None
             new = ax.legend(
                 handles,
                 labels,
                 loc=old._loc,
-                ncols=1,  # at classroom sizes two columns overflow a panel
+                # (already in display units, and it follows the panel when the layout moves it)
+                bbox_to_anchor=old._bbox_to_anchor,
+                bbox_transform=IdentityTransform() if anchored else None,
+                ncols=old._ncols if anchored else 1,  # two columns would overflow a panel
                 fontsize=size,
                 frameon=old.get_frame_on(),
                 framealpha=0.85,
@@ -642,7 +674,8 @@ class Explorer:
             # panels instead, where the title leaves room (legends remade at every update stay).
             legend_box, panel_box = new.get_window_extent(renderer), ax.get_window_extent(renderer)
             covers = (legend_box.width * legend_box.height) / (panel_box.width * panel_box.height)
-            if not old.get_animated() and not self.figure.legends and covers > 0.3:
+            lift = not anchored and not old.get_animated() and not self.figure.legends
+            if lift and covers > 0.3:
                 new.remove()
                 lifted_size = size
                 for handle, label in zip(handles, labels, strict=True):
@@ -763,9 +796,36 @@ def _classroom_size(control) -> tuple[int, int]:
     return 300, 60
 
 
-def _is_tick_label(text) -> bool:
-    """Tick labels get their size from ``tick_params``, which new ticks copy."""
-    axes = text.axes
-    if axes is None:
-        return False
-    return any(text in axis.get_ticklabels(which="both") for axis in (axes.xaxis, axes.yaxis))
+def _wrap_to(text_artist, text: str, room: float, renderer) -> str:
+    """``text`` broken at spaces into lines no wider than ``room`` pixels as ``text_artist``
+    draws them (its own line breaks kept; a single word wider than ``room`` stays whole)."""
+
+    def width(candidate: str) -> float:
+        text_artist.set_text(candidate)
+        return text_artist.get_window_extent(renderer).width
+
+    lines = []
+    for paragraph in text.split("\n"):
+        line = ""
+        for word in paragraph.split(" "):
+            candidate = f"{line} {word}" if line else word
+            if line and width(candidate) > room:
+                lines.append(line)
+                line = word
+            else:
+                line = candidate
+        lines.append(line)
+    return "\n".join(lines)
+
+
+def _tick_labels(figure) -> set:
+    """Every tick label of the figure's axes (they get their size from ``tick_params``, which
+    new ticks copy): all the ticks an axis holds, not only those in view, since an axis keeps
+    more ticks than it draws and may draw them again later. A tick label's ``axes`` is not set
+    (matplotlib 3.11), so the labels are found from the axes, not the other way round."""
+    labels = set()
+    for ax in figure.axes:
+        for axis in (ax.xaxis, ax.yaxis):
+            for tick in (*axis.majorTicks, *axis.minorTicks):
+                labels.update((tick.label1, tick.label2))
+    return labels
