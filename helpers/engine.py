@@ -602,7 +602,8 @@ class Explorer:
         narrow), so the row is measured again and stretched into the space left above and below.
         """
         axes = [ax for ax in self.figure.axes if ax.get_visible()]
-        boxes = [ax.get_position() for ax in axes]
+        # the panels' cells, before a fixed aspect (equal axes) shrinks a panel inside its cell
+        boxes = [ax.get_position(original=True) for ax in axes]
         if not axes or len({(round(b.y0, 4), round(b.height, 4)) for b in boxes}) != 1:
             return  # not a single row (colorbars and insets have their own heights)
         self.canvas.draw()
@@ -616,7 +617,7 @@ class Explorer:
             return
         grow_top, grow_bottom = max(above, 0) / height, max(below, 0) / height
         for ax in self.figure.axes:
-            box = ax.get_position()
+            box = ax.get_position(original=True)
             ax.set_position(
                 (box.x0, box.y0 - grow_bottom, box.width, box.height + grow_top + grow_bottom)
             )
