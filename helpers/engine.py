@@ -306,7 +306,13 @@ CLASSROOM_CSS = """<style>
 .course-classroom .widget-readout { min-width: 80px; }
 .course-classroom .widget-button, .course-classroom .widget-toggle-button {
   width: auto !important; min-width: 90px; }
+.course-classroom .widget-dropdown { width: auto !important; }
+.course-classroom .widget-dropdown > select {
+  flex: 0 0 auto !important; width: auto !important; padding-right: 36px; }
 </style>"""
+# (A dropdown is as wide as its description and its longest option: at 22 px the default
+# 300 px box cut "gradient descent" and "quadratic (κ = 20)" short and ran into the control
+# beside it. A <select> whose width is auto is as wide as its widest option.)
 
 # Notebook 7 handles its keyboard shortcuts before a focused widget sees the key (JupyterLab
 # lets the widget go first), so an arrow key on a slider moved the cell cursor instead and
@@ -794,6 +800,9 @@ def _classroom_size(control) -> tuple[int, int]:
     sliders = widgets.FloatSlider | widgets.IntSlider | widgets.FloatLogSlider
     if isinstance(control, sliders | widgets.SelectionSlider):
         return 410, 60
+    if isinstance(control, widgets.Dropdown):  # as wide as its longest option (CLASSROOM_CSS)
+        longest = max((len(str(label)) for label in control._options_labels), default=0)
+        return min(CLASSROOM_WIDTH_PX, 13 * (len(control.description) + longest) + 70), 60
     return 300, 60
 
 
