@@ -540,9 +540,17 @@ class Explorer:
                 continue
             renderer = renderer or self.canvas.get_renderer()
             ax = banner.axes
-            x = banner.get_position()[0]
-            pad = 2 * banner.get_bbox_patch().get_boxstyle().pad * banner.get_fontsize()
-            room = ax.bbox.width * (0.98 - x) - pad * self.dpi / 72  # image pixels
+            # its white box (the text plus a pad on every side) inside the panel: at 24 px the
+            # pad is wider than the 2–3 % margin the explorer gave it
+            pad = banner.get_bbox_patch().get_boxstyle().pad * banner.get_fontsize() * self.dpi / 72
+            if not hasattr(banner, "_course_origin"):
+                banner._course_origin = banner.get_position()
+            x, y = banner._course_origin
+            x = max(x, 1.2 * pad / ax.bbox.width)
+            edge = 1.2 * pad / ax.bbox.height
+            y = min(y, 1 - edge) if banner.get_verticalalignment() == "top" else max(y, edge)
+            banner.set_position((x, y))
+            room = ax.bbox.width * (1 - x) - 2.4 * pad  # image pixels
             banner.set_text(_wrap_to(banner, text, room, renderer))
             banner._course_fitted = banner.get_text()
 
