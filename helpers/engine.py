@@ -492,6 +492,8 @@ class Explorer:
                     self._structural[change.owner]()
                     self.redraw_background()
                 self.update()
+                if self.classroom and self._laid_out:
+                    self._keep_panel_titles_large()
                 png = self.render()
                 self.message = ""
             except Exception as error:  # a callback's error must reach the student, not a log
@@ -525,6 +527,14 @@ class Explorer:
         self._fit_banners()
         self._draw_artists(self._moving)
         return encode_png(np.asarray(self.canvas.buffer_rgba()))
+
+    def _keep_panel_titles_large(self) -> None:
+        """A panel title set again after the classroom layout (``set_title(name, fontsize=11)``
+        when the function or κ changes) is brought back to classroom size."""
+        smallest = CLASSROOM_TEXT_PX * 72 / self.screen_dpi
+        for ax in self.figure.axes:
+            if ax.title.get_fontsize() < smallest:
+                ax.title.set_fontsize(smallest)
 
     def _fit_banners(self) -> None:
         """Each status banner (``status_text``) on lines that fit inside its panel: a message

@@ -326,6 +326,22 @@ def test_classroom_tick_labels_of_an_axis_share_one_size(monkeypatch, name):
             ), (name, sizes)
 
 
+def test_classroom_panel_titles_stay_large_after_a_change(monkeypatch):
+    # The rate map's contour title is set again (at 11 pt) whenever κ changes, Nesterov's
+    # panel titles whenever the function does: in the browser the rate map showed it small.
+    from helpers.explorers.momentum import NesterovExplorer, RateMapExplorer
+
+    monkeypatch.setenv("COURSE_CLASSROOM", "1")
+    rate_map, nesterov = RateMapExplorer(), NesterovExplorer()
+    rate_map.kappa.value = 10.0
+    nesterov.picker.value = "Rosenbrock"
+    for explorer in (rate_map, nesterov):
+        for ax in explorer.figure.axes:
+            if ax.get_title():
+                px = ax.title.get_fontsize() * explorer.screen_dpi / 72
+                assert px >= CLASSROOM_TEXT_PX - 1e-6, (ax.get_title(), px)
+
+
 def test_many_controls_leave_a_shorter_picture():
     from helpers.display import classroom_height
 
