@@ -303,16 +303,21 @@ CLASSROOM_CSS = """<style>
 .course-classroom .widget-button, .course-classroom .widget-toggle-button,
 .course-classroom select, .course-classroom input { font-size: 22px !important; }
 .course-classroom .widget-slider { width: 390px !important; }
+.course-classroom .widget-hslider { width: auto !important; min-width: 390px; margin-right: 16px; }
+.course-classroom .widget-hslider .slider-container { flex: 0 0 200px; }
+.course-classroom .widget-checkbox { width: auto !important; }
 .course-classroom .widget-readout { min-width: 80px; }
 .course-classroom .widget-button, .course-classroom .widget-toggle-button {
   width: auto !important; min-width: 90px; }
-.course-classroom .widget-dropdown { width: auto !important; }
+.course-classroom .widget-dropdown { width: auto !important; margin-right: 16px; }
 .course-classroom .widget-dropdown > select {
   flex: 0 0 auto !important; width: auto !important; padding-right: 36px; }
 </style>"""
 # (A dropdown is as wide as its description and its longest option: at 22 px the default
 # 300 px box cut "gradient descent" and "quadratic (κ = 20)" short and ran into the control
-# beside it. A <select> whose width is auto is as wide as its widest option.)
+# beside it. A <select> whose width is auto is as wide as its widest option. Likewise a
+# slider keeps a 200 px track however long its description, where "β₂ (RMSProp α, Adam,
+# Adadelta ρ)" left it none, and a checkbox shows its whole label.)
 
 # Notebook 7 handles its keyboard shortcuts before a focused widget sees the key (JupyterLab
 # lets the widget go first), so an arrow key on a slider moved the cell cursor instead and
@@ -816,8 +821,10 @@ def _classroom_size(control) -> tuple[int, int]:
     if isinstance(control, widgets.SelectMultiple | widgets.Select):
         return 420, 34 * control.rows + 16
     sliders = widgets.FloatSlider | widgets.IntSlider | widgets.FloatLogSlider
-    if isinstance(control, sliders | widgets.SelectionSlider):
-        return 410, 60
+    if isinstance(control, sliders | widgets.SelectionSlider):  # a 200 px track at least
+        return max(410, 13 * len(control.description) + 330), 60
+    if isinstance(control, widgets.Checkbox):
+        return 13 * len(control.description) + 70, 60
     if isinstance(control, widgets.Dropdown):  # as wide as its longest option (CLASSROOM_CSS)
         longest = max((len(str(label)) for label in control._options_labels), default=0)
         return min(CLASSROOM_WIDTH_PX, 13 * (len(control.description) + longest) + 70), 60
