@@ -56,6 +56,7 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.text import Text
 from matplotlib.ticker import LogLocator, MaxNLocator, SymmetricalLogLocator
+from matplotlib.transforms import IdentityTransform
 
 from .display import (
     CLASSROOM_TEXT_PX,
@@ -228,7 +229,7 @@ class StepControls:
 
 def status_text(ax, x: float = 0.02, y: float = 0.97):
     """The red message box in a panel's corner, e.g. "GD diverged at step 12"; mark it moving."""
-    return ax.text(
+    banner = ax.text(
         x,
         y,
         "",
@@ -239,6 +240,8 @@ def status_text(ax, x: float = 0.02, y: float = 0.97):
         fontweight="bold",
         bbox={"facecolor": "white", "alpha": 0.85, "lw": 0},
     )
+    banner._course_banner = True  # the engine keeps it inside its panel (Explorer._fit_banners)
+    return banner
 
 
 def quiver_arrows(ax, colors, width: float = 0.012):
@@ -306,10 +309,21 @@ CLASSROOM_CSS = """<style>
 .course-classroom .widget-button, .course-classroom .widget-toggle-button,
 .course-classroom select, .course-classroom input { font-size: 22px !important; }
 .course-classroom .widget-slider { width: 390px !important; }
+.course-classroom .widget-hslider { width: auto !important; min-width: 390px; margin-right: 16px; }
+.course-classroom .widget-hslider .slider-container { flex: 0 0 200px; }
+.course-classroom .widget-checkbox { width: auto !important; }
 .course-classroom .widget-readout { min-width: 80px; }
 .course-classroom .widget-button, .course-classroom .widget-toggle-button {
   width: auto !important; min-width: 90px; }
+.course-classroom .widget-dropdown { width: auto !important; margin-right: 16px; }
+.course-classroom .widget-dropdown > select {
+  flex: 0 0 auto !important; width: auto !important; padding-right: 36px; }
 </style>"""
+# (A dropdown is as wide as its description and its longest option: at 22 px the default
+# 300 px box cut "gradient descent" and "quadratic (κ = 20)" short and ran into the control
+# beside it. A <select> whose width is auto is as wide as its widest option. Likewise a
+# slider keeps a 200 px track however long its description, where "β₂ (RMSProp α, Adam,
+# Adadelta ρ)" left it none, and a checkbox shows its whole label.)
 
 # Notebook 7 handles its keyboard shortcuts before a focused widget sees the key (JupyterLab
 # lets the widget go first), so an arrow key on a slider moved the cell cursor instead and
@@ -541,6 +555,8 @@ class Explorer:
                     self._structural[change.owner]()
                     self.redraw_background()
                 self.update()
+                if self.classroom and self._laid_out:
+                    self._keep_panel_titles_large()
                 png = self.render()
                 self.message = ""
             except Exception as error:  # a callback's error must reach the student, not a log
@@ -572,8 +588,45 @@ class Explorer:
         for name in names[valid:]:
             self._draw_artists(self._layers[name])
             self._layer_cache[name] = self.canvas.copy_from_bbox(self.figure.bbox)
+        self._fit_banners()
         self._draw_artists(self._moving)
         return encode_png(np.asarray(self.canvas.buffer_rgba()))
+
+    def _keep_panel_titles_large(self) -> None:
+        """A panel title set again after the classroom layout (``set_title(name, fontsize=11)``
+        when the function or κ changes) is brought back to classroom size."""
+        smallest = CLASSROOM_TEXT_PX * 72 / self.screen_dpi
+        for ax in self.figure.axes:
+            if ax.title.get_fontsize() < smallest:
+                ax.title.set_fontsize(smallest)
+
+    def _fit_banners(self) -> None:
+        """Each status banner (``status_text``) on lines that fit inside its panel: a message
+        wider than the panel ("GD diverged at step 12" at 24 px in a narrow panel) is broken
+        at spaces, so that it never runs over the next panel. Measured only when its text
+        changes."""
+        renderer = None
+        for banner in self._moving:
+            if not getattr(banner, "_course_banner", False) or not banner.get_visible():
+                continue
+            text = banner.get_text()
+            if not text.strip() or text == getattr(banner, "_course_fitted", None):
+                continue
+            renderer = renderer or self.canvas.get_renderer()
+            ax = banner.axes
+            # its white box (the text plus a pad on every side) inside the panel: at 24 px the
+            # pad is wider than the 2–3 % margin the explorer gave it
+            pad = banner.get_bbox_patch().get_boxstyle().pad * banner.get_fontsize() * self.dpi / 72
+            if not hasattr(banner, "_course_origin"):
+                banner._course_origin = banner.get_position()
+            x, y = banner._course_origin
+            x = max(x, 1.2 * pad / ax.bbox.width)
+            edge = 1.2 * pad / ax.bbox.height
+            y = min(y, 1 - edge) if banner.get_verticalalignment() == "top" else max(y, edge)
+            banner.set_position((x, y))
+            room = ax.bbox.width * (1 - x) - 2.4 * pad  # image pixels
+            banner.set_text(_wrap_to(banner, text, room, renderer))
+            banner._course_fitted = banner.get_text()
 
     def _fit_classroom(self) -> None:
         """Classroom mode: every text ≥ CLASSROOM_TEXT_PX screen pixels, fewer ticks so they
@@ -601,7 +654,9 @@ class Explorer:
                     locator.set_params(nbins=4)
                 elif isinstance(locator, LogLocator | SymmetricalLogLocator):
                     locator.set_params(numticks=4)
-        texts = [t for t in self.figure.findobj(Text) if not _is_tick_label(t)]
+        texts = self.figure.findobj(Text)  # (this makes the ticks the new locators ask for)
+        tick_labels = _tick_labels(self.figure)
+        texts = [t for t in texts if t not in tick_labels]
         for text in texts:
             text.set_fontsize(larger(text.get_fontsize()))
         if self._title is not None:
@@ -635,7 +690,8 @@ class Explorer:
         narrow), so the row is measured again and stretched into the space left above and below.
         """
         axes = [ax for ax in self.figure.axes if ax.get_visible()]
-        boxes = [ax.get_position() for ax in axes]
+        # the panels' cells, before a fixed aspect (equal axes) shrinks a panel inside its cell
+        boxes = [ax.get_position(original=True) for ax in axes]
         if not axes or len({(round(b.y0, 4), round(b.height, 4)) for b in boxes}) != 1:
             return  # not a single row (colorbars and insets have their own heights)
         self.canvas.draw()
@@ -649,7 +705,7 @@ class Explorer:
             return
         grow_top, grow_bottom = max(above, 0) / height, max(below, 0) / height
         for ax in self.figure.axes:
-            box = ax.get_position()
+            box = ax.get_position(original=True)
             ax.set_position(
                 (box.x0, box.y0 - grow_bottom, box.width, box.height + grow_top + grow_bottom)
             )
@@ -688,11 +744,17 @@ class Explorer:
                 continue
             handles, labels = old.legend_handles, [t.get_text() for t in old.texts]
             size = old.texts[0].get_fontsize() if old.texts else None
+            # A legend the explorer anchored itself (outside the data, say) keeps its place
+            # and its columns; the others get one column.
+            anchored = old._bbox_to_anchor is not None
             new = ax.legend(
                 handles,
                 labels,
                 loc=old._loc,
-                ncols=1,  # at classroom sizes two columns overflow a panel
+                # (already in display units, and it follows the panel when the layout moves it)
+                bbox_to_anchor=old._bbox_to_anchor,
+                bbox_transform=IdentityTransform() if anchored else None,
+                ncols=old._ncols if anchored else 1,  # two columns would overflow a panel
                 fontsize=size,
                 frameon=old.get_frame_on(),
                 framealpha=0.85,
@@ -701,7 +763,8 @@ class Explorer:
             # panels instead, where the title leaves room (legends remade at every update stay).
             legend_box, panel_box = new.get_window_extent(renderer), ax.get_window_extent(renderer)
             covers = (legend_box.width * legend_box.height) / (panel_box.width * panel_box.height)
-            if not old.get_animated() and not self.figure.legends and covers > 0.3:
+            lift = not anchored and not old.get_animated() and not self.figure.legends
+            if lift and covers > 0.3:
                 new.remove()
                 lifted_size = size
                 for handle, label in zip(handles, labels, strict=True):
@@ -817,14 +880,46 @@ def _classroom_size(control) -> tuple[int, int]:
     if isinstance(control, widgets.SelectMultiple | widgets.Select):
         return 420, 34 * control.rows + 16
     sliders = widgets.FloatSlider | widgets.IntSlider | widgets.FloatLogSlider
-    if isinstance(control, sliders | widgets.SelectionSlider):
-        return 410, 60
+    if isinstance(control, sliders | widgets.SelectionSlider):  # a 200 px track at least
+        return max(410, 13 * len(control.description) + 330), 60
+    if isinstance(control, widgets.Checkbox):
+        return 13 * len(control.description) + 70, 60
+    if isinstance(control, widgets.Dropdown):  # as wide as its longest option (CLASSROOM_CSS)
+        longest = max((len(str(label)) for label in control._options_labels), default=0)
+        return min(CLASSROOM_WIDTH_PX, 13 * (len(control.description) + longest) + 70), 60
     return 300, 60
 
 
-def _is_tick_label(text) -> bool:
-    """Tick labels get their size from ``tick_params``, which new ticks copy."""
-    axes = text.axes
-    if axes is None:
-        return False
-    return any(text in axis.get_ticklabels(which="both") for axis in (axes.xaxis, axes.yaxis))
+def _wrap_to(text_artist, text: str, room: float, renderer) -> str:
+    """``text`` broken at spaces into lines no wider than ``room`` pixels as ``text_artist``
+    draws them (its own line breaks kept; a single word wider than ``room`` stays whole)."""
+
+    def width(candidate: str) -> float:
+        text_artist.set_text(candidate)
+        return text_artist.get_window_extent(renderer).width
+
+    lines = []
+    for paragraph in text.split("\n"):
+        line = ""
+        for word in paragraph.split(" "):
+            candidate = f"{line} {word}" if line else word
+            if line and width(candidate) > room:
+                lines.append(line)
+                line = word
+            else:
+                line = candidate
+        lines.append(line)
+    return "\n".join(lines)
+
+
+def _tick_labels(figure) -> set:
+    """Every tick label of the figure's axes (they get their size from ``tick_params``, which
+    new ticks copy): all the ticks an axis holds, not only those in view, since an axis keeps
+    more ticks than it draws and may draw them again later. A tick label's ``axes`` is not set
+    (matplotlib 3.11), so the labels are found from the axes, not the other way round."""
+    labels = set()
+    for ax in figure.axes:
+        for axis in (ax.xaxis, ax.yaxis):
+            for tick in (*axis.majorTicks, *axis.minorTicks):
+                labels.update((tick.label1, tick.label2))
+    return labels

@@ -28,7 +28,14 @@ def test_it_draws_the_chosen_run_and_its_border(strict, explorer):
     np.testing.assert_array_equal(steps, runs.measured)
     np.testing.assert_allclose(sharp, runs.sharpness[:, r])
     assert explorer.border.get_ydata()[0] == pytest.approx(2 / 0.1)
-    assert explorer.title.startswith("η = 0.1, β = 0, seed 0: reached 2/η = 20 at step")
+    assert explorer.title.startswith("η = 0.1, β = 0, seed 0: within 10 % of 2/η = 20 from step")
+    # what the title says is what the summary tested: the first measured step at which the
+    # sharpness is within 10 % below the border (not necessarily over it)
+    at = int(explorer.title.split("from step ")[1].split()[0])
+    ratio = runs.sharpness[:, r] / runs.thresholds[r]
+    first = runs.measured[np.argmax(ratio >= 0.9)]
+    assert at == first and "reached" not in explorer.title
+    assert "(rose at " in explorer.title and " of them)" in explorer.title
     _, loss = explorer.loss_curve.get_data()
     np.testing.assert_allclose(loss, runs.losses[:, r])
 
@@ -61,11 +68,11 @@ def test_the_borders_are_the_right_formulas(explorer):
     explorer.lr.value, explorer.beta.value, explorer.seed.value = 0.14, 0.5, 0
     assert explorer.border.get_ydata()[0] == pytest.approx(2 * 1.5 / 0.14)
     assert explorer.gd_border.get_ydata()[0] == pytest.approx(2 / 0.14)
-    assert "reached 2(1 + β)/η = 21.4 at step" in explorer.title
+    assert "within 10 % of 2(1 + β)/η = 21.4 from step" in explorer.title
     explorer.method.value = "Adam (β₁ = 0.9)"
     explorer.lr.value = 0.01
     assert explorer.border.get_ydata()[0] == pytest.approx(38 / 0.01)
-    assert "reached 38/η = 3,800 at step" in explorer.title
+    assert "within 10 % of 38/η = 3,800 from step" in explorer.title
     assert np.isnan(explorer.gd_border.get_ydata()[0])  # Adam has no plain-GD border
     assert explorer.title.startswith("Adam, η = 0.01, seed 0:")
     explorer.method.value = "gradient descent / heavy ball"

@@ -177,8 +177,14 @@ class AdaptiveInspector(Explorer):
         self.bar_ax.tick_params(axis="x", labelsize=14)
         self.bar_ax.axhline(0, color="black", lw=0.8)
         self.bar_ax.grid(True, axis="y", alpha=0.3)
-        self.bar_ax.legend(loc="lower left", fontsize=10)
-        self.bar_ax.set_title("this step's quantities (symmetric log axis)", fontsize=11)
+        if self.classroom:
+            # At 24 px the legend would cover the bars and five symlog labels overlap: three
+            # labels (minor ticks mark the decades), and the colours named in the title.
+            self.bar_ax.set_yticks([-1e2, 0.0, 1e2])
+            self.bar_ax.set_title("this step, symlog axis", fontsize=11)
+        else:
+            self.bar_ax.legend(loc="lower left", fontsize=10)
+            self.bar_ax.set_title("this step's quantities (symmetric log axis)", fontsize=11)
         self.missing = [
             self.bar_ax.text(x, 0.002, "—", ha="center", fontsize=14, color="0.5")
             for x in positions
@@ -188,7 +194,7 @@ class AdaptiveInspector(Explorer):
             yscale="log",
             ylim=(1e-5, 1e4),
             xlabel="step t",
-            title="effective step per coordinate",
+            title="effective step" if self.classroom else "effective step per coordinate",
         )
         self.eff_ax.title.set_fontsize(11)
         self.eff_ax.grid(True, alpha=0.3)
@@ -200,7 +206,8 @@ class AdaptiveInspector(Explorer):
             self.eff_dots.append(dot)
         (self.eta_line,) = self.eff_ax.plot([], [], "--", color="0.3", lw=1.2, label=r"$\eta$")
         self.cursor = self.eff_ax.axvline(0, color="0.3", lw=1)
-        self.eff_ax.legend(loc="upper left", fontsize=10, ncols=3)
+        if not self.classroom:  # (in classroom mode the title names the colours)
+            self.eff_ax.legend(loc="upper left", fontsize=10, ncols=3)
 
         self.moving(
             self.path,
@@ -223,6 +230,11 @@ class AdaptiveInspector(Explorer):
         self._switching = False
         self.optimizer.observe(self._own_defaults, names="value")
         self._cache_key, self._steps_shown, self._eff_limits = None, None, None
+        self._key = (  # the title's second line: what the colours mean
+            "grey: GD step −ηg · red: step taken Δθ · blue θ₁ · orange θ₂ · dashed η"
+            if self.classroom
+            else "left: grey = the plain GD step −ηg, red = the step taken Δθ"
+        )
         self._new_objective()
         self.refresh()
         self.stepper.play.value = min(shown, steps)  # open on a step, so that the bars show
@@ -341,7 +353,4 @@ class AdaptiveInspector(Explorer):
         else:
             verdict = f"diverged at step {k}" if gone else "press step ▸ or play"
         self.arrows.set_visible(live)
-        self.set_title(
-            f"{name}, step {shown} of {steps}: {verdict}\n"
-            "left: grey = the plain GD step −ηg, red = the step taken Δθ"
-        )
+        self.set_title(f"{name}, step {shown} of {steps}: {verdict}\n{self._key}")

@@ -112,7 +112,8 @@ class CurvatureExplorer(Explorer):
         self.figure.subplots_adjust(left=0.07, right=0.98, bottom=0.12, top=0.84, wspace=0.25)
         left.set(xlim=(-3, 3), ylim=(-3, 3), xlabel=r"$\theta_1$", ylabel=r"$\theta_2$")
         left.set_aspect("equal")
-        left.set_title("contours, eigen-directions, GD with the best η", fontsize=12)
+        if not self.classroom:  # (classroom: the λ labels take the title's place)
+            left.set_title("contours, eigen-directions, GD with the best η", fontsize=12)
         self.contours = [
             left.plot([], [], color="0.2" if s == 1 else "0.55", lw=2.2 if s == 1 else 1)[0]
             for s in self.sizes
@@ -131,6 +132,7 @@ class CurvatureExplorer(Explorer):
                 0,
                 0,
                 "",
+                transform=left.transAxes if self.classroom else left.transData,
                 color=color,
                 fontsize=13,
                 fontweight="bold",
@@ -188,10 +190,18 @@ class CurvatureExplorer(Explorer):
             length = np.sqrt(2 * reference / lam)  # the semi-axis, ∝ 1/√λ
             arrow.xy = tuple(direction * length)
             arrow.set_position((0.0, 0.0))
-            where = np.clip(direction * max(length + 0.45, 0.9), -2.2, 2.2)  # stay inside
-            label.set_position(tuple(where))
             label.set_text(f"λ = {lam:.3g}")
-
+            if not self.classroom:
+                where = np.clip(direction * max(length + 0.45, 0.9), -2.2, 2.2)  # stay inside
+                label.set_position(tuple(where))
+        if self.classroom:
+            # At 24 px a label is wider than the short arrow, and the two ran into each other
+            # and off the panel: above the panel instead, in the title's place, the flat λ on
+            # the left and the steep λ on the right, in their arrows' colours.
+            for label, (x, side) in zip(self.labels, ((0.0, "left"), (1.0, "right")), strict=True):
+                label.set_position((x, 1.02))
+                label.set_horizontalalignment(side)
+                label.set_verticalalignment("bottom")
         lr, rate = gd_optimal(mu, L)
         # the start sits on the valley's wall: 2.2 along the flat axis, 0.7 across it
         x0 = 2.2 * directions[0] + 0.7 * directions[1]

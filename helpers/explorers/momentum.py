@@ -218,7 +218,14 @@ class NesterovExplorer(Explorer):
             status = status_text(ax, 0.03, 0.97)
             self.artists[name] = (path, here, step, lookahead, arrows, curve, status)
             self.moving(path, here, step, lookahead, arrows, curve, status)
-        self.loss_ax.legend(loc="upper right", fontsize=10)
+        if self.classroom:  # at 24 px a legend inside would cover the curves: above the panel,
+            # level with the other panels' titles
+            self.loss_ax.legend(
+                loc="lower center", bbox_to_anchor=(0.5, 1.0), fontsize=10, frameon=False,
+                borderaxespad=0.0, borderpad=0.1, labelspacing=0.15, handlelength=1.2,
+            )  # fmt: skip
+        else:
+            self.loss_ax.legend(loc="upper right", fontsize=10)
         self.moving(self.add_title(fontsize=12))
         self.on_structure(self.picker, self._new_objective)
         self._cache_key, self._axis_key = None, None
@@ -324,6 +331,7 @@ class NesterovExplorer(Explorer):
 
 
 RATE_TICKS = (0.0, 0.5, 0.9, 0.99, 0.999)
+CLASSROOM_RATE_TICKS = (0.0, 0.9, 0.99, 0.999)  # evenly spaced on the bar: room for 24 px text
 
 
 def _slowness(rate):
@@ -359,8 +367,11 @@ class RateMapExplorer(Explorer):
         self.lrs = np.linspace(0.0, 4.2, resolution[0])
         self.betas = np.linspace(0.0, 1.0, resolution[1])
 
+        # In classroom mode the square contour panel is as wide as the 24 px text leaves it tall:
+        # a narrower cell for it gives the map and the distances the width it would waste.
+        ratios = [1.15, 0.7, 1.15] if self.classroom else [1.15, 1, 1]
         map_ax, self.ax, self.dist_ax = self.figure.subplots(
-            1, 3, gridspec_kw={"width_ratios": [1.15, 1, 1]}
+            1, 3, gridspec_kw={"width_ratios": ratios}
         )
         self.figure.subplots_adjust(left=0.05, right=0.99, bottom=0.12, top=0.82, wspace=0.42)
         self.map_ax = map_ax
@@ -375,8 +386,14 @@ class RateMapExplorer(Explorer):
             interpolation="nearest",
         )
         bar = self.figure.colorbar(self.map_image, ax=map_ax, pad=0.02, fraction=0.06)
-        bar.set_ticks([_slowness(r) for r in RATE_TICKS], labels=[f"{r:g}" for r in RATE_TICKS])
-        bar.set_label("rate: the error shrinks × rate per step")
+        # Classroom text is 24 px: 0 and 0.5 sit 0.3 apart on the bar and would overlap, and
+        # the long label would run past the bar's height; one tick per decade of 1 − rate, and
+        # the label's short form.
+        ticks = CLASSROOM_RATE_TICKS if self.classroom else RATE_TICKS
+        bar.set_ticks([_slowness(r) for r in ticks], labels=[f"{r:g}" for r in ticks])
+        bar.set_label(
+            "rate per step" if self.classroom else "rate: the error shrinks × rate per step"
+        )
         map_ax.set(xlabel=r"learning rate $\eta$", ylabel=r"momentum $\beta$")
         (self.marker,) = map_ax.plot(
             [], [], "o", color="tab:red", mec="white", ms=11, mew=2, label="your (η, β)"
@@ -387,9 +404,16 @@ class RateMapExplorer(Explorer):
         (self.best_gd,) = map_ax.plot(
             [], [], "s", color="white", mec="black", ms=9, clip_on=False, label="best GD (β = 0)"
         )
-        self.diverges = map_ax.text(
-            3.55, 0.45, "diverges\n(rate > 1)", ha="center", fontsize=11, color="0.25"
-        )
+        if self.classroom:  # in the grey corner at any κ (rate > 1 there for every κ), clear
+            # of the star, the square and the colorbar's ticks
+            self.diverges = map_ax.text(
+                0.97, 0.04, "diverges", transform=map_ax.transAxes, ha="right", va="bottom",
+                fontsize=11, color="0.25",
+            )  # fmt: skip
+        else:
+            self.diverges = map_ax.text(
+                3.55, 0.45, "diverges\n(rate > 1)", ha="center", fontsize=11, color="0.25"
+            )
         self.ax.set_aspect("equal")
         (self.path,) = self.ax.plot([], [], "-o", color="tab:red", ms=2, lw=1.2, label="(η, β)")
         self.dist_ax.set(
@@ -417,7 +441,14 @@ class RateMapExplorer(Explorer):
             fontsize=10,
             frameon=False,
         )
-        self.status = status_text(self.ax, 0.03, 0.96)
+        # The banner "diverged at step k": in classroom mode on the distances' empty lower left
+        # (a diverging run leaves through the top, a converging one ends lower right), since at
+        # 24 px it would cover the whole small contour panel.
+        if self.classroom:
+            self.status = status_text(self.dist_ax, 0.03, 0.04)
+            self.status.set_verticalalignment("bottom")  # its lines grow upwards, inside
+        else:
+            self.status = status_text(self.ax, 0.03, 0.96)
         self.moving(
             self.marker,
             self.path,

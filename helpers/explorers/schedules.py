@@ -120,7 +120,10 @@ class ScheduleExplorer(Explorer):
         self.lr_ax.grid(True, alpha=0.3)
         draw_contours(self.ax, self.loss, resolution=120)
         self.ax.set(xlim=(-0.5, 5.0), ylim=(-0.5, 3.5))  # the start (0, 0) and the minimum
-        self.ax.set_title("mini-batch paths on the line data's loss", fontsize=11)
+        self.ax.set_title(
+            "mini-batch paths" if self.classroom else "mini-batch paths on the line data's loss",
+            fontsize=11,
+        )
         self.loss_ax.set(yscale="log", xlabel="step t", ylabel=r"$L(\theta_t) - L_{min}$")
         self.loss_ax.grid(True, alpha=0.3)
         self.loss_ax.set_ylim(1e-7, 1e2)
@@ -128,7 +131,8 @@ class ScheduleExplorer(Explorer):
             [], [], color="0.55", lw=2, ls="--", label=r"constant $\eta_0$"
         )
         (self.schedule_lr,) = self.lr_ax.plot([], [], color="tab:blue", lw=2.5, label="schedule")
-        self.lr_ax.legend(loc="lower left", fontsize=10)
+        if not self.classroom:  # (classroom: the title's second line is the key)
+            self.lr_ax.legend(loc="lower left", fontsize=10)
         (self.reference_path,) = self.ax.plot([], [], "-", color="0.45", lw=0.8)
         (self.path,) = self.ax.plot([], [], "-", color="tab:blue", lw=1.0)
         (self.end,) = self.ax.plot([], [], "o", color="tab:blue", ms=8, mec="white")
@@ -136,7 +140,8 @@ class ScheduleExplorer(Explorer):
             [], [], color="0.55", lw=1.2, label=r"constant $\eta_0$"
         )
         (self.curve,) = self.loss_ax.plot([], [], color="tab:blue", lw=1.4, label="schedule")
-        self.loss_ax.legend(loc="lower left", fontsize=10)
+        if not self.classroom:
+            self.loss_ax.legend(loc="lower left", fontsize=10)
         self.status = status_text(self.ax, 0.02, 0.97)
         self.moving(
             self.reference_lr,
@@ -240,9 +245,12 @@ class ScheduleExplorer(Explorer):
         diverged = [v for v in verdicts if "diverged" in v]
         self.status.set_text("\n".join(diverged))
         self.status.set_visible(bool(diverged))
+        # In classroom mode the legends would cover the curves at 24 px: a second title line
+        # names the two runs instead.
+        key = "\nblue: the schedule · grey: constant η₀, the same batches" if self.classroom else ""
         self.set_title(
             f"{self.picker.value}, {self.optimizer.value}, B = {self.sampler.batch_size}: "
-            f"L − L_min after {steps} steps · " + " · ".join(verdicts)
+            f"L − L_min after {steps} steps · " + " · ".join(verdicts) + key
         )
 
     @property

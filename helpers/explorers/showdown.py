@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import ipywidgets as widgets
 import numpy as np
+from matplotlib.ticker import MaxNLocator
 
 from ..display import CLASSROOM_TEXT_PX, display_settings
 from ..engine import Explorer, function_picker
@@ -81,6 +82,9 @@ class RaceExplorer(Explorer):
             ax = self.figure.add_subplot(grid[0, 0])
             draw_contours(ax, objective, resolution=150)
             ax.plot(*objective.x0, "s", color="black", ms=7)
+            if classroom:  # whole numbers: Beale's −2.5, 0.0, 2.5 ran into each other at 24 px
+                for axis in (ax.xaxis, ax.yaxis):
+                    axis.set_major_locator(MaxNLocator(integer=True))
             self.maps[name] = ax
         self.loss_ax.set(xscale="log", yscale="log", xlim=(1, longest))
         self.loss_ax.set_xlabel("step t", fontsize=12)
@@ -103,12 +107,28 @@ class RaceExplorer(Explorer):
             family="monospace", linespacing=1.2 if classroom else 1.5,
             multialignment="left",
         )  # fmt: skip
+        # Classroom mode: the standings are the legend too, one row per optimizer in its
+        # curve's colour (a legend beside them overlapped them at 24 px, and there is no room
+        # for both in a 280 px picture); they hang from just under the title's first line,
+        # the whole height of the picture, outside the layout. ``board`` keeps the text.
+        self.rows = []
+        if classroom:
+            self.board.set_visible(False)
+            line = 1.2 * CLASSROOM_TEXT_PX / self.screen_size[1]  # one row, as figure height
+            for i in range(1 + len(OPTIMIZERS)):
+                row = self.figure.text(
+                    0.99, 0.86 - i * line, "", ha="right", va="top", fontsize=10,
+                    family="monospace",
+                )  # fmt: skip
+                row.set_in_layout(False)
+                self.rows.append(row)
         self.moving(
             *self.paths.values(),
             *self.ends.values(),
             *self.curves.values(),
             self.budget_line,
             self.board,
+            *self.rows,
             self.add_title(fontsize=13),
         )
         self._limits = {f: self._loss_limits(f) for f in self.objectives}
@@ -169,22 +189,19 @@ class RaceExplorer(Explorer):
             self._legend.remove()
             self._legend = None
         handles = [self.curves[name] for name in OPTIMIZERS if name in chosen]
-        if handles:
-            # Made at every update, so classroom mode's larger text is asked for here; at that
-            # size it would hide the loss panel, so it goes under the standings instead.
-            if self.classroom:
-                legend = self.board.axes.legend(
-                    handles=handles, loc="lower right", bbox_to_anchor=(1.0, -0.25),
-                    fontsize=CLASSROOM_TEXT_PX * 0.72, borderaxespad=0,
-                    ncols=2, handlelength=1.0, columnspacing=0.8, frameon=False,
-                )  # fmt: skip
-            else:
-                legend = self.loss_ax.legend(handles=handles, loc="lower left", fontsize=9, ncols=2)
+        if handles and not self.classroom:  # (classroom: the coloured standings are the key)
+            legend = self.loss_ax.legend(handles=handles, loc="lower left", fontsize=9, ncols=2)
             self._legend = self.moving(legend)
         self.budget_line.set_xdata([budget, budget])
         standings.sort(key=lambda pair: pair[0])
         header = [f"{'':9s}{'η':8s}f − f_min"] if standings else []
         self.board.set_text("\n".join(header + [text for _, text in standings]))
+        lines = header + [text for _, text in standings]
+        for i, row in enumerate(self.rows):  # every row as wide: right-aligned, left-justified
+            text = lines[i].ljust(max(map(len, lines))) if i < len(lines) else ""
+            row.set_text(text)
+            name = text.split()[0] if i > 0 and text else None
+            row.set_color(COLORS.get(name, "black"))
         if standings:
             leader = standings[0][1].split()[0]
             title = f"{function}, {budget} steps, each at its tuned η: {leader} ends lowest"

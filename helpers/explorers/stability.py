@@ -71,7 +71,8 @@ class EdgeOfStability(Explorer):
         self.figure.subplots_adjust(left=0.075, right=0.985, bottom=0.13, top=0.8, wspace=0.22)
         steps = gd_runs.losses.shape[0] - 1
         self.sharp_ax.set(xlabel="step t", ylabel=r"sharpness $\lambda_{max}$", xlim=(0, steps))
-        self.loss_ax.set(xlabel="step t", ylabel="full-batch loss (MSE)", yscale="log")
+        loss_label = "loss (MSE)" if self.classroom else "full-batch loss (MSE)"  # (its height)
+        self.loss_ax.set(xlabel="step t", ylabel=loss_label, yscale="log")
         self.loss_ax.set_xlim(0, steps)
         for ax in (self.sharp_ax, self.loss_ax):
             ax.grid(True, alpha=0.3)
@@ -83,13 +84,17 @@ class EdgeOfStability(Explorer):
         self.loss_reached = self.loss_ax.axvline(np.nan, color="tab:green", lw=1, alpha=0.8)
         self.status = status_text(self.sharp_ax, 0.02, 0.97)
         # A static legend (text is the slowest thing to draw): the values are in the title.
-        self.sharp_ax.legend(
-            [self.curve, self.border, self.gd_border],
-            [r"sharpness (Adam: of $P^{-1}H$)", "its border: 2(1 + β)/η, Adam 38/η",
-             "2/η (plain GD's border)"],
-            loc="lower right",
-            fontsize=10,
+        # (classroom mode: labels short enough for one row above the panels; the title names
+        # the border and its value)
+        labels = (
+            ["sharpness", "its border, named above", "2/η (plain GD)"]
+            if self.classroom
+            else [r"sharpness (Adam: of $P^{-1}H$)", "its border: 2(1 + β)/η, Adam 38/η",
+                  "2/η (plain GD's border)"]
         )  # fmt: skip
+        self.sharp_ax.legend(
+            [self.curve, self.border, self.gd_border], labels, loc="lower right", fontsize=10
+        )
         self.moving(
             self.curve, self.border, self.gd_border, self.reached, self.loss_curve,
             self.loss_reached, self.status, self.add_title(fontsize=12),
@@ -160,11 +165,15 @@ class EdgeOfStability(Explorer):
         elif at < 0:
             verdict = f"the sharpness stayed below {name} (it had not got there yet)"
         else:
+            # What edge_summary measures: the first step whose sharpness is within TOLERANCE
+            # below the border (it need not cross it), then how much of the rest of the run
+            # stays within ±TOLERANCE, and at how many of those steps the loss went up.
+            near = f"{TOLERANCE:.0%}".replace("%", " %")
             verdict = (
-                f"reached {name} = {number(border)} at step {at},\nthen within ±10 % of it for "
-                f"{summary['within'][r]:.0%} of the next {int(summary['stayed'][r])} steps; "
-                f"loss {summary['loss_at_reach'][r]:.2g} → {loss[-1]:.2g}, "
-                f"up at {int(summary['rises'][r])} steps"
+                f"within {near} of {name} = {number(border)} from step {at} (green line)\n"
+                f"within ±{near} for {summary['within'][r]:.0%} of the next "
+                f"{int(summary['stayed'][r])} steps; loss {summary['loss_at_reach'][r]:.2g} → "
+                f"{loss[-1]:.2g} (rose at {int(summary['rises'][r])} of them)"
             )
         self.status.set_text("diverged" if summary["diverged"][r] else "")
         self.status.set_visible(bool(summary["diverged"][r]))

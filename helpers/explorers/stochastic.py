@@ -171,6 +171,10 @@ class GradientCloud(Explorer):
             # and a panel-only repaint left the old label's pixels beside the new one
             self.redraw_background()
         self.scale_note.set_text(f"axes rescale with the cloud: now ±{limit:.3g}")
+        # At 24 px the note is wider than the square panel and ran over the next one: in
+        # classroom mode the title's second line says it instead.
+        self.scale_note.set_visible(not self.classroom)
+        scale = f" · axes ±{limit:.3g}, rescaled with the cloud" if self.classroom else ""
         self.dots.set_offsets(points)
         self.ellipse.set_data(*covariance_ellipse(full, covariance).T)
         self.mean_arrow.set_UVC(*full)
@@ -192,6 +196,7 @@ class GradientCloud(Explorer):
             f"mean of the dots ({points[:, 0].mean():.3g}, {points[:, 1].mean():.3g}) "
             f"= ∇L(θ) ({full[0]:.3g}, {full[1]:.3g})\n"
             f"spread {spread:.3g}, ‖∇L‖ {np.linalg.norm(full):.3g}; {self.agree:.0%} within 90°"
+            + scale
         )
 
 

@@ -2,9 +2,10 @@
 all cells, no errors, every explorer shows its picture, keeps its aspect ratio at 848 px and
 1280 px of column width and is never wider than the column, moving its slider changes the
 picture; the time from a key press on a slider to the new picture is recorded and printed at the
-end of the run. In classroom mode each notebook's first explorer fits a 1280 × 720 screen and a
-screenshot is saved in ``artifacts/classroom/``. In Notebook 7 the arrow keys move a slider and
-nothing else. Play under load ends on its last step with the counter and picture agreeing."""
+end of the run. In classroom mode each notebook's explorers fit a 1280 × 720 screen and a
+screenshot of each is saved in ``artifacts/classroom/``. In Notebook 7 the arrow keys move a
+slider and nothing else. Play under load ends on its last step with the counter and picture
+agreeing."""
 
 from __future__ import annotations
 
@@ -327,7 +328,7 @@ def test_start_here_in_notebook_7(page, jupyter):
 @pytest.mark.parametrize("notebook", NOTEBOOKS)
 def test_classroom_mode(browser, jupyter, notebook):
     """Classroom mode at 1280 × 720 (file browser closed): each explorer fits the screen
-    without scrolling, its figure text is ≥ 24 px; a screenshot of the first is saved."""
+    without scrolling, its figure text is ≥ 24 px; a screenshot of each is saved."""
     with classroom_context(browser, jupyter) as page:
         page.goto(f"{jupyter['base']}/lab/tree/{notebook}?token={jupyter['token']}&reset")
         try:
@@ -375,8 +376,9 @@ def test_classroom_mode(browser, jupyter, notebook):
                         f"at {box['y']:.0f} px, the notebook's at {visible['y']:.0f} px"
                     )
                 g = explorer.locator(".widget-image").first.evaluate(GEOMETRY)
-                if i == 0:
-                    page.screenshot(path=str(shots / f"{Path(notebook).stem}.png"))
+                # every explorer's screen, the first under the notebook's name
+                name = Path(notebook).stem + (f"-{i}" if i else "")
+                page.screenshot(path=str(shots / f"{name}.png"))
                 assert box["height"] <= visible["height"] + 1, (
                     f"explorer {i} is {box['height']:.0f} px tall; the screen shows "
                     f"{visible['height']:.0f}"
