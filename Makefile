@@ -42,12 +42,12 @@ lab: setup
 classroom: setup
 	cd notebooks && COURSE_CLASSROOM=1 ../$(BIN)/jupyter lab --allow-root --ip=127.0.0.1 00_start_here.ipynb
 
-# The tests that need no browser on two workers (tests/conftest.py keeps a notebook's cells, the
-# online tests and each module together); then the browser suite and the hub test alone, because
-# they time slider moves and a busy machine would slow them.
+# The tests that need no browser on two workers, a file per worker at a time (a notebook's cells
+# share one kernel, in order); then the browser suite and the hub test alone, because they time
+# slider moves and a busy machine would slow them.
 SERIAL := tests/browser tests/test_hub.py
 test: setup hub-proxy
-	$(BIN)/python -m pytest -n 2 --dist loadgroup $(addprefix --ignore=,$(SERIAL)); first=$$?; \
+	$(BIN)/python -m pytest -n 2 --dist loadfile $(addprefix --ignore=,$(SERIAL)); first=$$?; \
 	$(BIN)/python -m pytest $(SERIAL); second=$$?; \
 	test $$first -eq 0 && test $$second -eq 0
 

@@ -24,16 +24,3 @@ def strict():
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         yield
-
-
-def pytest_collection_modifyitems(config, items):
-    """`make test` runs the tests that need no browser on two pytest-xdist workers
-    (``--dist loadgroup``). What shares state stays on one worker, in order: a notebook's cells
-    (nbval runs them in one kernel, one after another), the online tests (one course copy, one
-    wheel and its environment, built once) and each test module (its module-scoped fixtures)."""
-    if not config.pluginmanager.hasplugin("xdist"):
-        return
-    for item in items:
-        path = item.path.resolve()
-        group = "online" if path.parent.name == "online" else str(path)
-        item.add_marker(pytest.mark.xdist_group(group))
