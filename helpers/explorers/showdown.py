@@ -195,10 +195,11 @@ class RaceExplorer(Explorer):
         self.budget_line.set_xdata([budget, budget])
         standings.sort(key=lambda pair: pair[0])
         header = [f"{'':9s}{'η':8s}f − f_min"] if standings else []
-        self.board.set_text("\n".join(header + [text for _, text in standings]))
         lines = header + [text for _, text in standings]
+        self.board.set_text("\n".join(lines))
+        width = max(map(len, lines), default=0)
         for i, row in enumerate(self.rows):  # every row as wide: right-aligned, left-justified
-            text = lines[i].ljust(max(map(len, lines))) if i < len(lines) else ""
+            text = lines[i].ljust(width) if i < len(lines) else ""
             row.set_text(text)
             name = text.split()[0] if i > 0 and text else None
             row.set_color(COLORS.get(name, "black"))
