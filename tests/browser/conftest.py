@@ -18,7 +18,6 @@ import subprocess
 import sys
 import time
 import urllib.request
-from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -144,22 +143,6 @@ def page(browser):
     page.set_default_timeout(60_000)
     yield page
     context.close()
-
-
-@contextmanager
-def classroom_context(browser, jupyter):
-    """A 1280 × 720 screen at 2× with classroom mode switched on (as 00's toggle does)."""
-    jupyter["settings"].write_text('{"classroom": true}\n')
-    context = browser.new_context(
-        viewport={"width": 1280, "height": 720}, device_scale_factor=DENSITY
-    )
-    page = context.new_page()
-    page.set_default_timeout(60_000)
-    try:
-        yield page
-    finally:
-        context.close()
-        jupyter["settings"].unlink(missing_ok=True)
 
 
 def pytest_terminal_summary(terminalreporter):
