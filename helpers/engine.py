@@ -49,6 +49,7 @@ import threading
 import traceback
 import weakref
 import zlib
+from dataclasses import dataclass
 
 import ipywidgets as widgets
 import numpy as np
@@ -86,6 +87,7 @@ __all__ = [
     "encode_png",
     "tidy",
     "status_text",
+    "is_banner",
     "quiver_arrows",
 ]
 
@@ -240,8 +242,27 @@ def status_text(ax, x: float = 0.02, y: float = 0.97):
         fontweight="bold",
         bbox={"facecolor": "white", "alpha": 0.85, "lw": 0},
     )
-    banner._course_banner = True  # the engine keeps it inside its panel (Explorer._fit_banners)
+    _BANNERS[banner] = _Banner(origin=(x, y))  # kept inside its panel: Explorer._fit_banners
     return banner
+
+
+@dataclass
+class _Banner:
+    """What the engine remembers of a status banner: where the explorer put it, and the text
+    it last fitted (so it measures only when the text changes)."""
+
+    origin: tuple[float, float]
+    fitted: str | None = None
+
+
+# Every status banner, weakly (a banner goes with its figure): one registry, not attributes
+# stuck on matplotlib's artists.
+_BANNERS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
+def is_banner(artist) -> bool:
+    """Whether ``artist`` is a status banner made by :func:`status_text`."""
+    return artist in _BANNERS
 
 
 def quiver_arrows(ax, colors, width: float = 0.012):
@@ -608,26 +629,25 @@ class Explorer:
         changes."""
         renderer = None
         for banner in self._moving:
-            if not getattr(banner, "_course_banner", False) or not banner.get_visible():
+            state = _BANNERS.get(banner)
+            if state is None or not banner.get_visible():
                 continue
             text = banner.get_text()
-            if not text.strip() or text == getattr(banner, "_course_fitted", None):
+            if not text.strip() or text == state.fitted:
                 continue
             renderer = renderer or self.canvas.get_renderer()
             ax = banner.axes
             # its white box (the text plus a pad on every side) inside the panel: at 24 px the
             # pad is wider than the 2–3 % margin the explorer gave it
             pad = banner.get_bbox_patch().get_boxstyle().pad * banner.get_fontsize() * self.dpi / 72
-            if not hasattr(banner, "_course_origin"):
-                banner._course_origin = banner.get_position()
-            x, y = banner._course_origin
+            x, y = state.origin
             x = max(x, 1.2 * pad / ax.bbox.width)
             edge = 1.2 * pad / ax.bbox.height
             y = min(y, 1 - edge) if banner.get_verticalalignment() == "top" else max(y, edge)
             banner.set_position((x, y))
             room = ax.bbox.width * (1 - x) - 2.4 * pad  # image pixels
             banner.set_text(_wrap_to(banner, text, room, renderer))
-            banner._course_fitted = banner.get_text()
+            state.fitted = banner.get_text()
 
     def _fit_classroom(self) -> None:
         """Classroom mode: every text ≥ CLASSROOM_TEXT_PX screen pixels, fewer ticks so they

@@ -20,7 +20,7 @@ from helpers.display import (
     set_classroom,
     settings_path,
 )
-from helpers.engine import encode_png, lr_slider
+from helpers.engine import encode_png, is_banner, lr_slider
 from helpers.explorers import ContourExplorer, ParabolaGD
 
 
@@ -306,7 +306,7 @@ def test_classroom_texts_do_not_overlap(monkeypatch, name):
         assert box.y0 >= -slack and box.y1 <= figure_box.y1 + slack, f"{name}: legend off"
     for ax in explorer.figure.axes:  # a banner ("diverged at step k") stays inside its panel
         for text in ax.texts:
-            if getattr(text, "_course_banner", False) and text.get_visible() and ax.get_visible():
+            if is_banner(text) and text.get_visible() and ax.get_visible():
                 box, panel = text.get_bbox_patch().get_window_extent(renderer), ax.bbox
                 assert box.x0 >= panel.x0 - slack and box.x1 <= panel.x1 + slack, name
                 assert box.y0 >= panel.y0 - slack and box.y1 <= panel.y1 + slack, name

@@ -335,14 +335,24 @@ def rerun_explorer_cells(page, scope: str) -> None:
         cell.scroll_into_view_if_needed()
         prompt = cell.locator(".jp-InputPrompt").first
         before = prompt.text_content()
-        prompt.click()
-        page.keyboard.press("Escape")  # command mode: the keys go to the notebook, not an editor
+        # Into the cell's editor (a click on the prompt selects the cell but leaves the keys
+        # outside the notebook), then JupyterLab's "run this cell" key, and out of the editor.
+        cell.locator(".jp-InputArea-editor").first.click()
         page.keyboard.press("Control+Enter")
-        page.wait_for_function(
-            "([p, before]) => p.textContent !== before && /\\[\\d+\\]/.test(p.textContent)",
-            arg=[prompt.element_handle(), before],
-            timeout=int(os.environ.get("BROWSER_RUN_TIMEOUT_MS", 240_000)),
-        )
+        page.keyboard.press("Escape")
+        try:
+            page.wait_for_function(
+                "([p, before]) => p.textContent !== before && /\\[\\d+\\]/.test(p.textContent)",
+                arg=[prompt.element_handle(), before],
+                timeout=int(os.environ.get("BROWSER_RUN_TIMEOUT_MS", 240_000)),
+            )
+        except Exception:
+            ARTIFACTS.mkdir(exist_ok=True)
+            page.screenshot(path=str(ARTIFACTS / "rerun-timeout.png"))
+            raise AssertionError(
+                f"explorer cell {i} did not run again: its prompt went from {before!r} to "
+                f"{prompt.text_content()!r} (artifacts/rerun-timeout.png)"
+            ) from None
         page.wait_for_selector(IDLE, timeout=240_000)
         page.wait_for_function(
             "(c) => [...c.querySelectorAll('.widget-image')].every(i => i.naturalWidth > 100)",
