@@ -85,7 +85,12 @@ def weight_decay_explorer(
         max_steps=3000,
         lr=lr_slider(lr, low=1e-3, high=1.0),
         weight_decay=widgets.FloatSlider(
-            value=weight_decay, min=0.0, max=2.0, step=0.05, description="λ (weight_decay)"
+            value=weight_decay,
+            min=0.0,
+            max=2.0,
+            step=0.05,
+            description="λ (weight_decay)",
+            style={"description_width": "initial"},  # the label in full ("λ (w…" without)
         ),
     )
 
