@@ -237,7 +237,8 @@ def every_label_in_full(explorer) -> list:
     for control in explorer.controls:
         parts = getattr(control, "children", None) or [control]
         for part in parts:
-            if isinstance(part, widgets.Play):  # (its description is not drawn)
+            # (a Play button's description is not drawn; a checkbox's is drawn after it, whole)
+            if isinstance(part, widgets.Play | widgets.Checkbox):
                 continue
             text = getattr(part, "description", "")
             style = getattr(part, "style", None)

@@ -158,7 +158,9 @@ class AdaptiveInspector(Explorer):
         for control, key in ((self.beta1, "beta1"), (self.beta2, "beta2")):
             control.tooltip = names[key]
         self.bias_correction.tooltip = names["bias"]
-        self.steps = widgets.IntSlider(steps, min=1, max=300, description="steps")
+        self.steps = widgets.IntSlider(
+            steps, min=1, max=300, description="steps", style={"description_width": "initial"}
+        )
         self.stepper = StepControls(steps)
         controls = [self.picker] if self.picker else []
         controls += [self.optimizer, self.lr, self.beta1, self.beta2, self.eps]

@@ -48,6 +48,8 @@ class ContourExplorer(Explorer):
     ``equal_axes=True`` draws the contours with one unit as long on both axes.
     """
 
+    legend_above = True  # a subclass that writes above the loss panel keeps it inside
+
     def __init__(
         self,
         objectives: Objective | dict[str, Objective],
@@ -105,7 +107,9 @@ class ContourExplorer(Explorer):
             self.status,
             self.add_title(),
         )
-        if len(labels) > 1:  # above the loss panel, in one row: never on top of a curve
+        if len(labels) > 1 and not self.legend_above:
+            self.loss_ax.legend(loc="upper right", fontsize=9)
+        elif len(labels) > 1:  # above the loss panel, in one row: never on top of a curve
             self.loss_ax.legend(
                 loc="lower center",
                 bbox_to_anchor=(0.5, 1.0),
