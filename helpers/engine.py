@@ -53,6 +53,7 @@ from dataclasses import dataclass
 
 import ipywidgets as widgets
 import numpy as np
+import traitlets
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.text import Text
@@ -84,6 +85,7 @@ __all__ = [
     "function_picker",
     "condition_number_slider",
     "StepControls",
+    "ToggleSet",
     "encode_png",
     "tidy",
     "status_text",
@@ -187,6 +189,54 @@ def function_picker(names, value=None, description="function"):
     return widgets.Dropdown(
         options=names, value=value or names[0], description=description, style=_STYLE
     )
+
+
+class ToggleSet(widgets.HBox):
+    """Several choices at once, one toggle button each: a click adds or removes one (no
+    ctrl-click, and one row, where a multiple-selection list is as tall as its options).
+
+    ``value`` is the tuple of chosen options in the order of ``options``; set it from Python
+    as a ``SelectMultiple``'s (``observe(..., names="value")`` sees one change per click).
+    """
+
+    value = traitlets.Tuple()
+
+    def __init__(self, options, value=(), description: str = ""):
+        self.options = tuple(options)
+        self.description = description
+        self.buttons = {
+            option: widgets.ToggleButton(
+                value=option in value,
+                description=str(option),
+                layout=widgets.Layout(width="auto"),
+            )
+            for option in self.options
+        }
+        label = widgets.Label(description)
+        super().__init__(
+            [label, *self.buttons.values()],
+            layout=widgets.Layout(flex_flow="row wrap", align_items="center"),
+        )
+        self.value = tuple(option for option in self.options if option in value)
+        self._syncing = False
+        for button in self.buttons.values():
+            button.observe(self._clicked, names="value")
+        self.observe(self._show, names="value")
+
+    def _clicked(self, change) -> None:
+        if not self._syncing:
+            self.value = tuple(o for o, button in self.buttons.items() if button.value)
+
+    def _show(self, change) -> None:
+        unknown = set(change["new"]) - set(self.options)
+        if unknown:
+            raise ValueError(f"not among the options: {sorted(map(str, unknown))}")
+        self._syncing = True
+        try:
+            for option, button in self.buttons.items():
+                button.value = option in change["new"]
+        finally:
+            self._syncing = False
 
 
 class StepControls:
@@ -898,6 +948,9 @@ def _classroom_size(control) -> tuple[int, int]:
     """A control's (width, height) in screen pixels under CLASSROOM_CSS (measured in Chromium)."""
     if isinstance(control, StepControls):
         return 640, 60
+    if isinstance(control, ToggleSet):  # a label and a button per option, ~13 px a letter
+        letters = len(control.description) + sum(len(str(o)) for o in control.options)
+        return min(CLASSROOM_WIDTH_PX, 13 * letters + 50 * len(control.options) + 40), 60
     if isinstance(control, widgets.SelectMultiple | widgets.Select):
         return 420, 34 * control.rows + 16
     sliders = widgets.FloatSlider | widgets.IntSlider | widgets.FloatLogSlider

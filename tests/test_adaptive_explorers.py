@@ -1,6 +1,7 @@
 """Notebook 06's explorers, driven from Python: every control over its whole range, and the
 figure shows what the helpers compute."""
 
+import ipywidgets as widgets
 import numpy as np
 import pytest
 from sliders import shows_a_picture, sweep
@@ -220,3 +221,101 @@ def test_inspector_epsilon_prompt_is_answerable_and_adadelta_gets_its_defaults()
     assert low <= np.nanmin(effective) and np.nanmax(effective) <= high  # on the axis
     explorer.optimizer.value = "Adam"  # back: the settings from before Adadelta
     assert (explorer.lr.value, explorer.beta2.value, explorer.eps.value) == (0.1, 0.999, 1e-8)
+
+
+# -- the classroom review: step axes, legends, labels, room ----------------------------------
+CONTOUR_SETUPS = {
+    "rmsprop": rmsprop_explorer,
+    "bias correction": bias_correction_explorer,
+    "weight decay": weight_decay_explorer,
+}
+
+
+def every_label_in_full(explorer) -> list:
+    """The controls whose label may be cut ("λ (w…"): a description in a box of fixed width."""
+    cut = []
+    for control in explorer.controls:
+        parts = getattr(control, "children", None) or [control]
+        for part in parts:
+            # (a Play button's description is not drawn; a checkbox's is drawn after it, whole)
+            if isinstance(part, widgets.Play | widgets.Checkbox):
+                continue
+            text = getattr(part, "description", "")
+            style = getattr(part, "style", None)
+            width = getattr(style, "description_width", "initial") if style else "initial"
+            if text and hasattr(style, "description_width") and width != "initial":
+                cut.append(text)
+    return cut
+
+
+@pytest.mark.parametrize("classroom", ["0", "1"])
+@pytest.mark.parametrize("name", list(CONTOUR_SETUPS))
+def test_step_axis_ends_at_the_run_and_the_legend_leaves_the_curves(monkeypatch, name, classroom):
+    monkeypatch.setenv("COURSE_CLASSROOM", classroom)
+    explorer = CONTOUR_SETUPS[name]()
+    steps = explorer.steps.value
+    assert explorer.loss_ax.get_xlim() == (0, steps)  # 300 steps: not an axis to 500
+    explorer.steps.value = explorer.steps.max
+    assert explorer.loss_ax.get_xlim()[1] == explorer.steps.max
+    explorer.steps.value = steps
+    explorer.render()
+    renderer = explorer.canvas.get_renderer()
+    legend = explorer.loss_ax.get_legend()
+    legend_box = legend.get_window_extent(renderer)
+    panel = explorer.loss_ax.get_window_extent(renderer)  # where the curves are drawn
+    assert not legend_box.overlaps(panel.padded(-explorer.display.density)), name
+    assert legend_box.x0 >= 0 and legend_box.x1 <= explorer.figure.bbox.x1
+    title = explorer._title
+    if classroom == "1":
+        title.set_text(title._get_wrapped_text())
+    assert not legend_box.overlaps(title.get_window_extent(renderer)), name
+    assert every_label_in_full(explorer) == [], name
+
+
+def test_weight_decay_slider_label_in_full(monkeypatch):
+    for classroom in ("0", "1"):
+        monkeypatch.setenv("COURSE_CLASSROOM", classroom)
+        explorer = weight_decay_explorer()
+        slider = explorer.named_controls["weight_decay"]
+        assert slider.description == "λ (weight_decay)"
+        assert slider.style.description_width == "initial"  # as wide as its text
+
+
+def test_weight_decay_outcome_at_the_two_rates_the_text_names():
+    # 06's text: AdamW ends closer to f's minimum at η = 0.05, Adam + L2 at η = 0.001 (λ = 0.5)
+    explorer = weight_decay_explorer()
+    lr = explorer.named_controls["lr"]
+    assert {0.001, 0.05, 0.008} <= set(lr.options)
+    for value, adamw_wins in ((0.05, True), (0.001, False)):
+        lr.value = value
+        shifted = explorer.objective
+        ends = {
+            label: (
+                np.linalg.norm(result.path[-1] - shifted.center),
+                result.losses[-1] - shifted.min_value,
+            )
+            for label, result in explorer.results.items()
+        }
+        closer = ends["AdamW"][0] < ends["Adam + L2"][0] and ends["AdamW"][1] < ends["Adam + L2"][1]
+        further = (
+            ends["AdamW"][0] > ends["Adam + L2"][0] and ends["AdamW"][1] > ends["Adam + L2"][1]
+        )
+        assert closer if adamw_wins else further, (value, ends)
+
+
+def test_inspector_panels_have_room_in_classroom_mode(monkeypatch):
+    monkeypatch.setenv("COURSE_CLASSROOM", "1")
+    inspector = AdaptiveInspector(optimizer="Adam", lr=0.1)
+    assert inspector.message == ""
+    width, height = inspector.screen_size
+    assert height >= 330  # was 280: five rows of controls left the panels ~130 px tall
+    renderer = inspector.canvas.get_renderer()
+    inspector.render()
+    for ax in (inspector.ax, inspector.bar_ax, inspector.eff_ax):
+        box = ax.get_window_extent(renderer)
+        assert box.height / inspector.display.density >= 160, ax.get_title()  # was ~115
+        assert box.width / inspector.display.density >= 250, ax.get_title()
+    assert every_label_in_full(inspector) == []
+    assert inspector.beta2.tooltip == "β₂ (RMSProp α, Adam, Adadelta ρ)"  # the full name
+    monkeypatch.setenv("COURSE_CLASSROOM", "0")
+    assert AdaptiveInspector().beta2.description == "β₂ (RMSProp α, Adam, Adadelta ρ)"

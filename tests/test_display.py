@@ -252,6 +252,11 @@ def crowded_explorers():
         explorer.picker.value = function
         return explorer
 
+    def diverging_schedule():  # the title once took three lines and ran into a panel title
+        explorer = ScheduleExplorer(name="cosine", lr=0.5, steps=300)
+        explorer.lr.value = 3.0
+        return explorer
+
     def line_loss():
         data = linear_data()
         return LinearRegression(data.x, data.y)
@@ -278,6 +283,7 @@ def crowded_explorers():
         "conditioning, diverged": diverging_conditioning,
         "step inspector": lambda: AdaptiveInspector(optimizer="Adam", lr=0.1),
         "schedules": lambda: ScheduleExplorer(name="cosine", lr=0.5, steps=300),
+        "schedules, η₀ = 3": lambda: diverging_schedule(),
         "eigen-directions": lambda: CurvatureExplorer(condition_number=10, angle=30),
         "eigen-directions, κ = 100, 120°": lambda: CurvatureExplorer(100, angle=120),
         "gradient cloud": lambda: GradientCloud(line_loss()),

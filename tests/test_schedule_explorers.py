@@ -140,3 +140,57 @@ def test_a_stopped_range_test_ends_its_bar_as_done(monkeypatch):
     (b,) = bars
     assert len(result.lrs) < 80 and b.n == b.total == len(result.lrs) and b.closed
     assert "done" in b.desc
+
+
+# -- the classroom review ----------------------------------------------------------------------
+def test_defaults_are_clean_and_the_texts_values_are_stops():
+    e = ScheduleExplorer(name="cosine", lr=0.5, steps=300)  # as notebook 07 makes it
+    assert e.gamma.value == 0.9 and e.decay.value == 0.05  # (were 0.5442 and 0.0501)
+    assert e.warmup.value == 0.3 and e.step_size.value == 75
+    # what 07's prompt asks for: exponential with γ = 0.9, then η₀ = 1 (and its checks'
+    # γ = 0.98, k = 0.1)
+    assert {0.9, 0.98, 0.99} <= set(e.gamma.options) and {0.05, 0.1} <= set(e.decay.options)
+    assert {0.5, 1.0, 3.0} <= set(e.lr.options) and 300 in range(40, 501, 10)
+    assert all(len(str(g)) <= 6 for g in e.gamma.options)  # every stop reads as written
+    e.picker.value, e.gamma.value = "exponential", 0.9
+    t, ratio = e.schedule_lr.get_data()
+    np.testing.assert_allclose(ratio, 0.9 ** (t - 1))
+
+
+def test_the_grey_reference_path_is_visible_at_the_defaults():
+    e = ScheduleExplorer(name="cosine", lr=0.5, steps=300)
+    with_grey = np.asarray(e.canvas.buffer_rgba()).copy()
+    e.reference_path.set_visible(False)
+    e.render()
+    without = np.asarray(e.canvas.buffer_rgba())
+    box = e.ax.get_window_extent(e.canvas.get_renderer())
+    rows = slice(int(e.figure.bbox.height - box.y1), int(e.figure.bbox.height - box.y0))
+    columns = slice(int(box.x0), int(box.x1))
+    changed = np.any(with_grey[rows, columns] != without[rows, columns], axis=-1).mean()
+    assert changed > 0.01, f"the grey path changes only {changed:.2%} of the middle panel"
+    e.reference_path.set_visible(True)
+
+
+@pytest.mark.parametrize("classroom", ["0", "1"])
+def test_at_eta_3_title_and_banner_keep_off_the_middle_panel(monkeypatch, classroom):
+    monkeypatch.setenv("COURSE_CLASSROOM", classroom)
+    e = ScheduleExplorer(name="cosine", lr=0.5, steps=300)
+    e.lr.value = 3.0
+    assert "diverged" in e.title and e.status.get_visible()
+    e.render()
+    renderer = e.canvas.get_renderer()
+    title = e._title
+    text = title.get_text()
+    title.set_text(title._get_wrapped_text())
+    title_box = title.get_window_extent(renderer)
+    lines = title.get_text().count("\n") + 1
+    title.set_text(text)
+    assert lines <= 2
+    for ax in (e.lr_ax, e.ax, e.loss_ax):
+        assert not title_box.overlaps(ax.title.get_window_extent(renderer)), ax.get_title()
+        assert not title_box.overlaps(ax.get_window_extent(renderer))
+    banner = e.status.get_bbox_patch().get_window_extent(renderer)
+    panel = e.ax.get_window_extent(renderer)
+    assert banner.width * banner.height < 0.15 * panel.width * panel.height  # a corner only
+    assert "\n" not in e.status.get_text()
+    assert not banner.overlaps(e.ax.title.get_window_extent(renderer))

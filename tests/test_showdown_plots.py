@@ -215,3 +215,35 @@ def test_multi_seed_figures_draw_every_optimizer():
         assert figures.network_tuning(by)._repr_png_()[:4] == b"\x89PNG"
         seconds = dict.fromkeys(OPTIMIZERS, 0.01)
         assert figures.training_curves_seeds(by, seconds)._repr_png_()[:4] == b"\x89PNG"
+
+
+def test_the_optimizers_are_toggle_buttons_and_a_click_races_them(explorer):
+    from helpers.engine import ToggleSet
+
+    assert isinstance(explorer.contenders, ToggleSet)
+    explorer.contenders.value = ("GD",)
+    explorer.contenders.buttons["Adam"].value = True  # a click
+    assert explorer.contenders.value == ("GD", "Adam")
+    assert explorer.curves["Adam"].get_visible() and not explorer.curves["momentum"].get_visible()
+    explorer.contenders.buttons["GD"].value = False
+    assert explorer.contenders.value == ("Adam",) and explorer.message == ""
+    with pytest.raises(ValueError, match="not among"):
+        explorer.contenders.value = ("SGD",)
+    explorer.contenders.value = ("GD", "momentum", "Adam")
+
+
+def test_classroom_race_panels_fill_the_screen(monkeypatch):
+    monkeypatch.setenv("COURSE_CLASSROOM", "1")
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        e = RaceExplorer(OBJECTIVES, lrs=LRS, budgets=(5, 20, 60), budget=20)
+    assert e.screen_size == (1100, 430)  # was 280 px tall under a seven-row list
+    renderer = e.canvas.get_renderer()
+    panels = [e.loss_ax, e.maps[e.picker.value]]
+    for ax in panels:
+        box = ax.get_window_extent(renderer)
+        assert box.height / e.display.density >= 250 and box.width / e.display.density >= 230
+    board = [row.get_window_extent(renderer) for row in e.rows if row.get_text()]
+    for ax in panels:  # the standings beside the panels, never on them
+        tight = ax.get_tightbbox(renderer)
+        assert not any(tight.overlaps(row) for row in board)

@@ -12,6 +12,7 @@ from __future__ import annotations
 import ipywidgets as widgets
 import numpy as np
 
+from ..display import display_settings
 from ..engine import (
     Explorer,
     StepControls,
@@ -85,7 +86,12 @@ def weight_decay_explorer(
         max_steps=3000,
         lr=lr_slider(lr, low=1e-3, high=1.0),
         weight_decay=widgets.FloatSlider(
-            value=weight_decay, min=0.0, max=2.0, step=0.05, description="λ (weight_decay)"
+            value=weight_decay,
+            min=0.0,
+            max=2.0,
+            step=0.05,
+            description="λ (weight_decay)",
+            style={"description_width": "initial"},  # the label in full ("λ (w…" without)
         ),
     )
 
@@ -138,12 +144,23 @@ class AdaptiveInspector(Explorer):
         )
         self.optimizer = function_picker(OPTIMIZER_NAMES, value=optimizer, description="optimizer")
         self.lr = lr_slider(lr, low=1e-3, high=3.0)
-        self.beta1 = beta_slider(beta1, description="β₁ (momentum, Adam)")
-        self.beta2 = beta_slider(beta2, description="β₂ (RMSProp α, Adam, Adadelta ρ)")
+        names = {"beta1": "β₁ (momentum, Adam)", "beta2": "β₂ (RMSProp α, Adam, Adadelta ρ)"}
+        names["bias"] = "bias correction (Adam)"
+        # In classroom mode the long labels took a row each and left the panels ~130 px tall:
+        # the short names there, the full ones as tooltips (three sliders share one row).
+        short = {"beta1": "β₁", "beta2": "β₂", "bias": "bias correction"}
+        label = short if display_settings().classroom else names
+        self.beta1 = beta_slider(beta1, description=label["beta1"])
+        self.beta2 = beta_slider(beta2, description=label["beta2"])
         # up to 10⁴, so that ε can dominate √v̂ (|g| reaches 150 here) and Adam turn into momentum
         self.eps = lr_slider(eps, low=1e-10, high=1e4, description="ε")
-        self.bias_correction = widgets.Checkbox(value=True, description="bias correction (Adam)")
-        self.steps = widgets.IntSlider(steps, min=1, max=300, description="steps")
+        self.bias_correction = widgets.Checkbox(value=True, description=label["bias"])
+        for control, key in ((self.beta1, "beta1"), (self.beta2, "beta2")):
+            control.tooltip = names[key]
+        self.bias_correction.tooltip = names["bias"]
+        self.steps = widgets.IntSlider(
+            steps, min=1, max=300, description="steps", style={"description_width": "initial"}
+        )
         self.stepper = StepControls(steps)
         controls = [self.picker] if self.picker else []
         controls += [self.optimizer, self.lr, self.beta1, self.beta2, self.eps]

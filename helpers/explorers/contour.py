@@ -48,6 +48,8 @@ class ContourExplorer(Explorer):
     ``equal_axes=True`` draws the contours with one unit as long on both axes.
     """
 
+    legend_above = True  # a subclass that writes above the loss panel keeps it inside
+
     def __init__(
         self,
         objectives: Objective | dict[str, Objective],
@@ -66,9 +68,16 @@ class ContourExplorer(Explorer):
         self.make_optimizers = optimizers
         self.named_controls = controls
         self.picker = function_picker(self.objectives) if len(self.objectives) > 1 else None
-        self.steps = widgets.IntSlider(steps, min=1, max=max_steps, description="steps")
-        self.x0 = widgets.FloatSlider(description="start x", readout_format=".2f", step=0.01)
-        self.y0 = widgets.FloatSlider(description="start y", readout_format=".2f", step=0.01)
+        style = {"description_width": "initial"}  # every label in full, at any text size
+        self.steps = widgets.IntSlider(
+            steps, min=1, max=max_steps, description="steps", style=style
+        )
+        self.x0 = widgets.FloatSlider(
+            description="start x", readout_format=".2f", step=0.01, style=style
+        )
+        self.y0 = widgets.FloatSlider(
+            description="start y", readout_format=".2f", step=0.01, style=style
+        )
         self.stepper = StepControls(steps) if step_by_step else None
         all_controls = ([self.picker] if self.picker else []) + list(controls.values())
         all_controls += [self.steps, self.x0, self.y0] + ([self.stepper] if self.stepper else [])
@@ -98,8 +107,19 @@ class ContourExplorer(Explorer):
             self.status,
             self.add_title(),
         )
-        if len(labels) > 1:
+        if len(labels) > 1 and not self.legend_above:
             self.loss_ax.legend(loc="upper right", fontsize=9)
+        elif len(labels) > 1:  # above the loss panel, in one row: never on top of a curve
+            self.loss_ax.legend(
+                loc="lower center",
+                bbox_to_anchor=(0.5, 1.0),
+                ncols=len(labels),
+                fontsize=9,
+                frameon=False,
+                borderaxespad=0.2,
+                handlelength=1.5,
+                columnspacing=1.2,
+            )
         self.results: dict[str, RunResult] = {}
         self._step_limit = None  # where the loss panel's step axis ends
         self._cache_key = None
@@ -139,9 +159,9 @@ class ContourExplorer(Explorer):
         self.redraw_background()
 
     def _set_step_axis(self, steps: int) -> None:
-        # The step axis ends at the next round number (10, 20, 50, 100, …), so dragging the
-        # steps slider rarely changes it, and then only the loss panel is redrawn.
-        limit = next(m * 10**k for k in range(7) for m in (1, 2, 5) if m * 10**k >= steps)
+        # The step axis ends at the run's last step (a 300-step run on an axis to 500 looked
+        # as if it had stopped early); a new step count redraws only the loss panel.
+        limit = steps
         if limit != self._step_limit:
             self.loss_ax.set_xlim(0, limit)
             self._step_limit = limit

@@ -35,6 +35,8 @@ class ConditioningExplorer(ContourExplorer):
     into the cached background, so every control answers in tens of milliseconds.
     """
 
+    legend_above = False  # the rates are written above the loss panel
+
     resolution = 120  # contour grid: enough for smooth ellipses, quick to recompute
 
     def __init__(

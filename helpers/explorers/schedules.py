@@ -11,7 +11,7 @@ import ipywidgets as widgets
 import numpy as np
 
 from ..data import linear_data
-from ..engine import Explorer, function_picker, lr_slider, status_text, tidy
+from ..engine import Explorer, function_picker, lr_slider, round_stops, status_text, tidy
 from ..minibatch import MinibatchGradient
 from ..objectives import LinearRegression
 from ..optimizers import SGD, Adam
@@ -85,6 +85,8 @@ class ScheduleExplorer(Explorer):
         batch_size: int = 4,
         optimizer: str = "SGD",
         seed: int = 0,
+        gamma: float = 0.9,
+        decay: float = 0.05,
     ):
         self.loss = LinearRegression(*linear_data()[:2])
         self.sampler = MinibatchGradient(self.loss, batch_size, seed=seed)
@@ -92,14 +94,16 @@ class ScheduleExplorer(Explorer):
         self.optimizer = function_picker(OPTIMIZER_CHOICES, optimizer, description="optimizer")
         self.lr = lr_slider(lr, low=1e-3, high=3.0, description="η₀ (peak lr)")
         self.steps = widgets.IntSlider(steps, min=40, max=500, step=10, description="steps T")
-        gammas = [float(g) for g in np.round(1 - np.geomspace(0.9, 0.001, 31), 4)]
+        # Round stops (a γ of 0.5442 or a k of 0.0501 is not what the text asks for): γ on
+        # round values of 1 − γ, ten per decade, from 0.1 to 0.999 (0.9, 0.98, 0.99 among
+        # them); k on round numbers from 0.001 to 1.
         self.gamma = widgets.SelectionSlider(
-            options=gammas, value=min(gammas, key=lambda g: abs(g - 0.5)), description="γ"
+            options=[round(1 - gap, 12) for gap in reversed(round_stops(0.001, 0.9))],
+            value=gamma,
+            description="γ",
         )
         self.step_size = widgets.IntSlider(75, min=1, max=500, description="step size s")
-        self.decay = widgets.FloatLogSlider(
-            0.05, base=10, min=-3, max=0, step=0.1, description="k (1/t decay)"
-        )
+        self.decay = lr_slider(decay, low=1e-3, high=1.0, description="k (1/t decay)")
         self.warmup = widgets.FloatSlider(
             0.3, min=0.05, max=0.5, step=0.05, description="warm-up fraction"
         )
@@ -133,8 +137,13 @@ class ScheduleExplorer(Explorer):
         (self.schedule_lr,) = self.lr_ax.plot([], [], color="tab:blue", lw=2.5, label="schedule")
         if not self.classroom:  # (classroom: the title's second line is the key)
             self.lr_ax.legend(loc="lower left", fontsize=10)
-        (self.reference_path,) = self.ax.plot([], [], "-", color="0.45", lw=0.8)
-        (self.path,) = self.ax.plot([], [], "-", color="tab:blue", lw=1.0)
+        # The constant-η₀ run sees the same batches, so its path often runs right under the
+        # schedule's: drawn wide and grey beneath the thin blue one, it shows as a grey band
+        # along the blue path where the two agree and on its own where they part.
+        (self.reference_path,) = self.ax.plot(
+            [], [], "-", color="0.55", lw=3.2, alpha=0.9, solid_capstyle="round"
+        )
+        (self.path,) = self.ax.plot([], [], "-", color="tab:blue", lw=1.2)
         (self.end,) = self.ax.plot([], [], "o", color="tab:blue", ms=8, mec="white")
         (self.reference_curve,) = self.loss_ax.plot(
             [], [], color="0.55", lw=1.2, label=r"constant $\eta_0$"
@@ -142,7 +151,9 @@ class ScheduleExplorer(Explorer):
         (self.curve,) = self.loss_ax.plot([], [], color="tab:blue", lw=1.4, label="schedule")
         if not self.classroom:
             self.loss_ax.legend(loc="lower left", fontsize=10)
-        self.status = status_text(self.ax, 0.02, 0.97)
+        # bottom right, where no path runs (the start is bottom left, the minimum in the middle)
+        self.status = status_text(self.ax, 0.35, 0.03)
+        self.status.set_verticalalignment("bottom")
         self.moving(
             self.reference_lr,
             self.schedule_lr,
@@ -242,16 +253,29 @@ class ScheduleExplorer(Explorer):
         self.end.set_data(end[:1], end[1:]) if np.all(np.isfinite(end)) else self.end.set_data(
             [], []
         )
-        diverged = [v for v in verdicts if "diverged" in v]
-        self.status.set_text("\n".join(diverged))
-        self.status.set_visible(bool(diverged))
-        # In classroom mode the legends would cover the curves at 24 px: a second title line
-        # names the two runs instead.
-        key = "\nblue: the schedule · grey: constant η₀, the same batches" if self.classroom else ""
-        self.set_title(
-            f"{self.picker.value}, {self.optimizer.value}, B = {self.sampler.batch_size}: "
-            f"L − L_min after {steps} steps · " + " · ".join(verdicts) + key
-        )
+        self.status.set_text(self._banner())
+        self.status.set_visible(bool(self.status.get_text()))
+        head = f"{self.picker.value}, {self.optimizer.value}, B = {self.sampler.batch_size}"
+        if self.classroom:
+            # At 24 px one line holds ~80 characters: the legends would cover the curves, so
+            # the second line names the two runs' colours with their results.
+            ends = [v.split(": ", 1)[1] for v in verdicts]
+            self.set_title(
+                f"{head}: L − L_min after {steps} steps\n"
+                f"blue, the schedule: {ends[0]} · grey, constant η₀: {ends[1]}"
+            )
+        else:
+            self.set_title(f"{head}: L − L_min after {steps} steps · " + " · ".join(verdicts))
+
+    def _banner(self) -> str:
+        """One short line in the paths' panel when a run diverged (the title says the rest)."""
+        steps = [int(k) for k in self.result.diverged_at]
+        labels = ("blue run", "grey run") if self.classroom else ("schedule", "constant η₀")
+        gone = [(label, k) for label, k in zip(labels, steps, strict=True) if k >= 0]
+        if len(gone) == 2:
+            same = gone[0][1] == gone[1][1]
+            return "diverged" if same else "both diverged"
+        return f"{gone[0][0]} diverged" if gone else ""
 
     @property
     def final_gaps(self) -> np.ndarray:

@@ -12,7 +12,7 @@ import numpy as np
 from matplotlib.ticker import MaxNLocator
 
 from ..display import CLASSROOM_TEXT_PX, display_settings
-from ..engine import Explorer, function_picker
+from ..engine import Explorer, ToggleSet, function_picker
 from ..objectives import Objective
 from ..plots import draw_contours
 from ..plots.showdown import COLORS
@@ -50,28 +50,24 @@ class RaceExplorer(Explorer):
             for f, o in self.objectives.items()
         }
         self.picker = function_picker(self.objectives, function)
-        self.contenders = widgets.SelectMultiple(
-            options=list(OPTIMIZERS),
-            value=tuple(optimizers),
-            rows=len(OPTIMIZERS),  # every choice in view: a shorter list hid selected ones
-            description="optimizers",
-            style=_STYLE,
-        )
+        # one toggle button per optimizer, in one row: a list with every choice in view took
+        # 250 px of a classroom screen's height (and a ctrl-click to choose several)
+        self.contenders = ToggleSet(list(OPTIMIZERS), tuple(optimizers), description="optimizers")
         self.budget = widgets.SelectionSlider(
             options=list(budgets),
             value=budget if budget in budgets else longest,
             description="budget (steps)",
             style=_STYLE,
         )
-        super().__init__([self.picker, self.contenders, self.budget], figsize=(10.0, 4.2))
+        super().__init__([self.picker, self.budget, self.contenders], figsize=(10.0, 4.2))
 
         # Three cells of one grid (paths, losses, standings), so that classroom mode's layout
         # can make room for larger text in each; the title names the function shown.
         # (The margins go to subplots_adjust, not the grid: tight_layout skips a grid that sets
         # its own.)
         # The standings' cell holds 26 characters of monospace text: at classroom sizes that
-        # is a third of the screen.
-        board_share = 1.5 if classroom else 0.85
+        # is a third of the screen (its rows hang outside the grid, so its cell may be narrower).
+        board_share = 1.2 if classroom else 0.85
         grid = self.figure.add_gridspec(1, 3, width_ratios=(1, 1, board_share))
         self.figure.subplots_adjust(left=0.07, right=0.99, bottom=0.12, top=0.84, wspace=0.34)
         self.loss_ax = self.figure.add_subplot(grid[0, 1])
@@ -207,5 +203,5 @@ class RaceExplorer(Explorer):
             leader = standings[0][1].split()[0]
             title = f"{function}, {budget} steps, each at its tuned η: {leader} ends lowest"
         else:
-            title = "choose at least one optimizer (ctrl/shift-click for several)"
+            title = "choose at least one optimizer (click its button)"
         self.set_title(title)
