@@ -303,11 +303,71 @@ class _Banner:
 
     origin: tuple[float, float]
     fitted: str | None = None
+    align: tuple[str, str] | None = None  # the explorer's (ha, va), read at the first fit
 
 
 # Every status banner, weakly (a banner goes with its figure): one registry, not attributes
 # stuck on matplotlib's artists.
 _BANNERS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
+def _banner_where_least_covers(banner, state, pad: float, renderer) -> None:
+    """Put ``banner`` in the corner of its panel where it hides the fewest drawn points.
+
+    The candidates are the place the explorer chose and its mirror images across the panel's
+    middle lines; a diverging run's path can fill any one corner ("heavy ball diverged" once
+    covered the paths it was about), and which one depends on the sliders. Ties keep the
+    explorer's place; a place on top of another text or a legend of the panel is never chosen.
+    """
+    ax = banner.axes
+    (x0, y0), (ha, va) = state.origin, state.align
+    margin_x, margin_y = 1.2 * pad / ax.bbox.width, 1.2 * pad / ax.bbox.height
+    flip = {"left": "right", "right": "left", "top": "bottom", "bottom": "top"}
+    points = [np.empty((0, 2))]
+    for line in ax.lines:
+        if not line.get_visible() or not len(line.get_xdata()):
+            continue
+        xy = line.get_transform().transform(line.get_xydata())
+        xy = xy[np.all(np.isfinite(xy), axis=1)]
+        points.append(xy)
+        if line.get_linestyle() not in ("None", "", " ") and len(xy) > 1:  # and its segments
+            t = np.linspace(0, 1, 9)[1:-1, None, None]
+            points.append((xy[:-1] + t * (xy[1:] - xy[:-1])).reshape(-1, 2))
+    points = np.concatenate(points)
+    others = [t for t in ax.texts if t is not banner and t.get_visible() and t.get_text().strip()]
+    legend = ax.get_legend()
+    if legend is not None and legend.get_visible():
+        others.append(legend)
+    obstacles = [o.get_window_extent(renderer) for o in others]
+    best = None
+    for mirror_x in (False, True):
+        for mirror_y in (False, True):
+            h = flip.get(ha, ha) if mirror_x else ha
+            v = flip.get(va, va) if mirror_y else va
+            x = 1 - x0 if mirror_x else x0
+            y = 1 - y0 if mirror_y else y0
+            x = max(x, margin_x) if h == "left" else min(x, 1 - margin_x)
+            y = min(y, 1 - margin_y) if v == "top" else max(y, margin_y)
+            banner.set_horizontalalignment(h)
+            banner.set_verticalalignment(v)
+            banner.set_position((x, y))
+            box = banner.get_window_extent(renderer).padded(pad)
+            if any(box.overlaps(o) for o in obstacles):
+                continue
+            inside = np.count_nonzero(
+                (points[:, 0] >= box.x0)
+                & (points[:, 0] <= box.x1)
+                & (points[:, 1] >= box.y0)
+                & (points[:, 1] <= box.y1)
+            )
+            if best is None or inside < best[0]:
+                best = (inside, h, v, (x, y))
+    if best is None:  # every corner is taken by a text: the explorer's place
+        best = (0, ha, va, (max(x0, margin_x), y0))
+    _, h, v, position = best
+    banner.set_horizontalalignment(h)
+    banner.set_verticalalignment(v)
+    banner.set_position(position)
 
 
 def is_banner(artist) -> bool:
@@ -414,6 +474,20 @@ if (!window.__courseWidgetKeys) {
 
 
 # -- the explorer ----------------------------------------------------------------------------
+def _label_in_full(control) -> None:
+    """Give ``control`` (and the controls inside a box) a label box as wide as its text.
+
+    ipywidgets draws a description in a box of fixed width (about 80 px) and cuts what does
+    not fit ("NS st…", "λ (w…"), worse at classroom text sizes: every explorer's labels are
+    drawn in full instead, so no explorer module has to remember it.
+    """
+    for part in getattr(control, "children", ()):
+        _label_in_full(part)
+    style = getattr(control, "style", None)
+    if getattr(control, "description", "") and hasattr(style, "description_width"):
+        style.description_width = "initial"
+
+
 class Explorer:
     """A figure plus its controls, redrawn whenever a control's value changes.
 
@@ -435,6 +509,8 @@ class Explorer:
         self.figure = Figure(figsize=figsize, dpi=self.dpi)
         self.canvas = FigureCanvasAgg(self.figure)
         self.controls = [c.box if isinstance(c, StepControls) else c for c in controls]
+        for control in self.controls:
+            _label_in_full(control)
         self.screen_size = tuple(round(s * self.screen_dpi) for s in figsize)  # in screen px
         # Natural size in screen pixels at most, the column's width at most, the height
         # following the width: the picture is shrunk when it must be, never distorted.
@@ -683,21 +759,21 @@ class Explorer:
             if state is None or not banner.get_visible():
                 continue
             text = banner.get_text()
-            if not text.strip() or text == state.fitted:
+            if not text.strip():
                 continue
             renderer = renderer or self.canvas.get_renderer()
+            if state.align is None:
+                state.align = (banner.get_horizontalalignment(), banner.get_verticalalignment())
             ax = banner.axes
             # its white box (the text plus a pad on every side) inside the panel: at 24 px the
             # pad is wider than the 2–3 % margin the explorer gave it
             pad = banner.get_bbox_patch().get_boxstyle().pad * banner.get_fontsize() * self.dpi / 72
-            x, y = state.origin
-            x = max(x, 1.2 * pad / ax.bbox.width)
-            edge = 1.2 * pad / ax.bbox.height
-            y = min(y, 1 - edge) if banner.get_verticalalignment() == "top" else max(y, edge)
-            banner.set_position((x, y))
-            room = ax.bbox.width * (1 - x) - 2.4 * pad  # image pixels
-            banner.set_text(_wrap_to(banner, text, room, renderer))
-            state.fitted = banner.get_text()
+            if text != state.fitted:
+                x = max(min(state.origin[0], 1 - state.origin[0]), 1.2 * pad / ax.bbox.width)
+                room = ax.bbox.width * (1 - x) - 2.4 * pad  # image pixels
+                banner.set_text(_wrap_to(banner, text, room, renderer))
+                state.fitted = banner.get_text()
+            _banner_where_least_covers(banner, state, pad, renderer)
 
     def _fit_classroom(self) -> None:
         """Classroom mode: every text ≥ CLASSROOM_TEXT_PX screen pixels, fewer ticks so they
@@ -805,8 +881,9 @@ class Explorer:
                     label.set_text(text[:cut] + "\n" + text[cut + 1 :])
 
     def _rebuild_legends(self, larger) -> None:
-        """Legends with larger text and at most three columns (a legend lays out its entries
-        when it is made, so it is made again); figure legends go just below the title."""
+        """Legends with larger text (a legend lays out its entries when it is made, so it is
+        made again): a panel's in one column, figure legends just below the title in as many
+        of their columns as fit."""
         renderer = self.canvas.get_renderer()
         lifted_handles, lifted_labels, lifted_size = [], [], None  # to go above the panels
         for ax in self.figure.axes:
@@ -855,8 +932,8 @@ class Explorer:
             handles, labels = old.legend_handles, [t.get_text() for t in old.texts]
             size = old.texts[0].get_fontsize() if old.texts else None  # already enlarged
             old.remove()
-            columns = min(old._ncols, 3)
-            while True:  # as many columns as fit the picture's width
+            columns = old._ncols
+            while True:  # as many of its columns as fit the picture's width
                 new = self.figure.legend(
                     handles,
                     labels,

@@ -28,3 +28,20 @@ def shows_a_picture(explorer) -> bool:
     width, height = explorer.screen_size  # shown at its size in screen pixels, not image pixels
     assert metadata["image/png"] == {"width": width, "height": height}
     return base64.b64decode(bundle["image/png"]) == png
+
+
+def every_label_in_full(explorer) -> list:
+    """The controls whose label may be cut ("λ (w…"): a description in a box of fixed width."""
+    cut = []
+    for control in explorer.controls:
+        parts = getattr(control, "children", None) or [control]
+        for part in parts:
+            # (a Play button's description is not drawn; a checkbox's is drawn after it, whole)
+            if isinstance(part, ipywidgets.Play | ipywidgets.Checkbox):
+                continue
+            text = getattr(part, "description", "")
+            style = getattr(part, "style", None)
+            width = getattr(style, "description_width", "initial") if style else "initial"
+            if text and hasattr(style, "description_width") and width != "initial":
+                cut.append(text)
+    return cut

@@ -1,10 +1,9 @@
 """Notebook 06's explorers, driven from Python: every control over its whole range, and the
 figure shows what the helpers compute."""
 
-import ipywidgets as widgets
 import numpy as np
 import pytest
-from sliders import shows_a_picture, sweep
+from sliders import every_label_in_full, shows_a_picture, sweep
 
 from helpers import SGD, Adagrad, Adam, AdamW, RMSprop, run
 from helpers.explorers.adaptive import (
@@ -229,23 +228,6 @@ CONTOUR_SETUPS = {
     "bias correction": bias_correction_explorer,
     "weight decay": weight_decay_explorer,
 }
-
-
-def every_label_in_full(explorer) -> list:
-    """The controls whose label may be cut ("λ (w…"): a description in a box of fixed width."""
-    cut = []
-    for control in explorer.controls:
-        parts = getattr(control, "children", None) or [control]
-        for part in parts:
-            # (a Play button's description is not drawn; a checkbox's is drawn after it, whole)
-            if isinstance(part, widgets.Play | widgets.Checkbox):
-                continue
-            text = getattr(part, "description", "")
-            style = getattr(part, "style", None)
-            width = getattr(style, "description_width", "initial") if style else "initial"
-            if text and hasattr(style, "description_width") and width != "initial":
-                cut.append(text)
-    return cut
 
 
 @pytest.mark.parametrize("classroom", ["0", "1"])

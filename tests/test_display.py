@@ -279,6 +279,7 @@ def crowded_explorers():
         "rate map, diverged": diverging_rate_map,
         "Nesterov": lambda: NesterovExplorer(lr=0.5, beta=0.9),
         "Nesterov, diverged": diverging_nesterov,
+        "Nesterov, η = 4": lambda: NesterovExplorer(lr=4.0, beta=0.9),  # 3 title lines, once
         "heavy ball, diverged": lambda: diverging(heavy_ball_explorer()),
         "conditioning, diverged": diverging_conditioning,
         "step inspector": lambda: AdaptiveInspector(optimizer="Adam", lr=0.1),
@@ -383,3 +384,46 @@ def test_counter_is_set_after_the_picture_and_play_ends_on_the_last_step():
     assert kinds == ["picture", "counter"] * 5  # each counter change follows its picture
     assert stepper.label.value == "step 30 / 30"
     assert "30" in explorer.title  # the picture's own title names the last step
+
+
+def drawn_points_under(banner, renderer) -> int:
+    """How many points of the panel's lines (and of their segments, 8 per segment) the banner's
+    white box covers, as drawn."""
+    ax = banner.axes
+    figure = ax.figure
+    pad = banner.get_bbox_patch().get_boxstyle().pad * banner.get_fontsize() * figure.dpi / 72
+    box = banner.get_window_extent(renderer).padded(pad)  # the text and its white margin
+    count = 0
+    for line in ax.lines:
+        if not line.get_visible():
+            continue
+        xy = line.get_transform().transform(line.get_xydata())
+        xy = xy[np.all(np.isfinite(xy), axis=1)]
+        if line.get_linestyle() not in ("None", "") and len(xy) > 1:
+            t = np.linspace(0, 1, 9)[:, None, None]
+            xy = (xy[:-1] + t * (xy[1:] - xy[:-1])).reshape(-1, 2)
+        count += int(np.count_nonzero(
+            (xy[:, 0] >= box.x0) & (xy[:, 0] <= box.x1) & (xy[:, 1] >= box.y0) & (xy[:, 1] <= box.y1)
+        ))  # fmt: skip
+    return count
+
+
+@pytest.mark.parametrize("classroom", ["0", "1"])
+def test_a_banner_goes_where_it_hides_the_fewest_points(monkeypatch, classroom):
+    # "heavy ball diverged at step 14" once sat on top of the very path it was about
+    from helpers.explorers.momentum import nonconvex_explorer
+
+    monkeypatch.setenv("COURSE_CLASSROOM", classroom)
+    explorer = nonconvex_explorer()
+    explorer.named_controls["lr"].value = 4e-3  # heavy ball diverges, GD's path stays
+    explorer.render()
+    banner, renderer = explorer.status, explorer.canvas.get_renderer()
+    assert banner.get_visible() and "diverged at step" in banner.get_text()
+    chosen = drawn_points_under(banner, renderer)
+    position, alignment = banner.get_position(), (banner.get_ha(), banner.get_va())
+    banner.set_position((0.02, 0.97))  # the explorer's own corner, upper left
+    banner.set_ha("left"), banner.set_va("top")
+    at_origin = drawn_points_under(banner, renderer)
+    assert chosen <= at_origin, (position, alignment, chosen, at_origin)
+    if classroom == "1":  # at 24 px the upper left covers the diverging path: it moves
+        assert chosen < at_origin and alignment == ("right", "top"), (chosen, at_origin)

@@ -2,7 +2,8 @@
 and what the figure shows checked against an independent computation."""
 
 import numpy as np
-from sliders import shows_a_picture, sweep
+import pytest
+from sliders import every_label_in_full, shows_a_picture, sweep
 
 from helpers.explorers.modern import (
     NewtonSchulzExplorer,
@@ -96,3 +97,11 @@ def test_schedule_free_explorer_curve_is_the_average_of_the_runs():
         curve.append(0.5 * np.sum(h * x**2, -1))
     np.testing.assert_allclose(explorer.sf.get_ydata(), np.mean(curve, axis=1), rtol=1e-9)
     assert "η = 0.05" in explorer.title
+
+
+@pytest.mark.parametrize("classroom", ["0", "1"])
+def test_every_label_in_full(monkeypatch, classroom):
+    # ("NS st…" and "poly…" were cut at classroom text sizes)
+    monkeypatch.setenv("COURSE_CLASSROOM", classroom)
+    for make in (NewtonSchulzExplorer, ScheduleFreeExplorer, lambda: sign_step_explorer(steps=40)):
+        assert every_label_in_full(make()) == []

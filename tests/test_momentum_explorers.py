@@ -43,6 +43,12 @@ def test_ema_explorer_every_beta(strict):
         assert explorer.title.startswith(f"β = {beta:g}: window 1/(1−β) = {window:.4g}")
     explorer.beta.value = 0.0
     np.testing.assert_allclose(explorer.average.get_data()[1], explorer.signal)  # m_t = x_t
+    assert "= 1 step ·" in explorer.title and "1 − β^200 = 1" in explorer.title  # 1 − 0^200
+    explorer.beta.value = 0.9
+    assert "= 10 steps ·" in explorer.title
+    assert "1 − β^200 ≈ 1" in explorer.title  # 1 − 7e-10: not "= 1"
+    explorer.beta.value = 0.5
+    assert "1 − β^200 ≈ 1" in explorer.title  # (1.0 in floating point, all the same)
 
 
 # -- heavy ball against GD ---------------------------------------------------------------------
@@ -74,6 +80,23 @@ def test_heavy_ball_explorer_largest_learning_rates_say_diverged(strict):
     assert "GD: diverged at step" in explorer.title
     assert "heavy ball: diverged at step" in explorer.title
     assert explorer.status.get_visible()
+
+
+def test_a_diverging_run_says_when_its_curve_leaves_the_loss_chart():
+    # GD at η = 2.5 overflows at step 36, but its curve leaves the loss panel at step 7
+    explorer = heavy_ball_explorer()
+    explorer.named_controls["gd_lr"].value = 2.5
+    explorer.render()
+    steps, gap = explorer.curves["GD"].get_data()
+    top = explorer.loss_ax.get_ylim()[1]
+    last_inside = steps[gap <= top].max()  # as drawn: the last point inside the panel
+    diverged_at = int(explorer.results["GD"].diverged_at)
+    assert last_inside + 1 < diverged_at
+    says = f"GD: diverged at step {diverged_at} (off the loss chart from step {last_inside + 1})"
+    assert says in explorer.title
+    assert f"GD diverged at step {diverged_at}" in explorer.status.get_text()
+    explorer.named_controls["gd_lr"].value = 1.9  # converges: no note
+    assert "off the loss chart" not in explorer.title
 
 
 # -- Nesterov ------------------------------------------------------------------------------------
@@ -293,3 +316,33 @@ def test_ema_explorer_title_and_window_stay_on_the_picture_at_every_beta():
             assert "beyond the 200" in explorer.window_text.get_text()
         text = explorer.window_text.get_window_extent(renderer)
         assert text.x1 <= width
+
+
+def test_rate_map_best_gd_square_shows_around_the_star_at_kappa_one():
+    explorer = RateMapExplorer(condition_number=1.0)
+    star, square = explorer.best.get_xydata()[0], explorer.best_gd.get_xydata()[0]
+    np.testing.assert_allclose(star, square, atol=1e-12)  # κ = 1: the same point
+    assert explorer.best_gd.get_markersize() < explorer.best.get_markersize()  # (star is spiky)
+    assert explorer.best_gd.get_markersize() > 0.8 * explorer.best.get_markersize()
+    layer = explorer._layers["κ map"]
+    assert layer.index(explorer.best_gd) < layer.index(explorer.best)  # the star on top
+
+
+def test_rate_map_in_classroom_mode_legend_in_one_row_and_room_for_the_run(monkeypatch):
+    monkeypatch.setenv("COURSE_CLASSROOM", "1")
+    explorer = RateMapExplorer(condition_number=100, lr=1.0, beta=0.73)
+    explorer.render()
+    renderer = explorer.canvas.get_renderer()
+    (legend,) = explorer.figure.legends
+    labels = [t.get_text() for t in legend.get_texts()]
+    assert "diverges" in labels  # what grey means, where no border can cover it
+    boxes = [t.get_window_extent(renderer) for t in legend.get_texts()]
+    middles = [(b.y0 + b.y1) / 2 for b in boxes]
+    assert max(middles) - min(middles) < min(b.height for b in boxes) / 2, labels  # one row
+    density = explorer.display.density
+    assert explorer.ax.get_window_extent(renderer).width / density >= 170  # was 138 px
+    explorer.lr.value = 3.8
+    k = int(explorer.result.diverged_at)
+    distance = explorer.distance.get_data()[1]
+    off = int(np.flatnonzero(distance <= explorer.dist_ax.get_ylim()[1])[-1]) + 1
+    assert off < k and f"diverged at step {k} (off the chart from step {off})" in explorer.title

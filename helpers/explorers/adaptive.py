@@ -91,7 +91,6 @@ def weight_decay_explorer(
             max=2.0,
             step=0.05,
             description="λ (weight_decay)",
-            style={"description_width": "initial"},  # the label in full ("λ (w…" without)
         ),
     )
 
@@ -158,9 +157,7 @@ class AdaptiveInspector(Explorer):
         for control, key in ((self.beta1, "beta1"), (self.beta2, "beta2")):
             control.tooltip = names[key]
         self.bias_correction.tooltip = names["bias"]
-        self.steps = widgets.IntSlider(
-            steps, min=1, max=300, description="steps", style={"description_width": "initial"}
-        )
+        self.steps = widgets.IntSlider(steps, min=1, max=300, description="steps")
         self.stepper = StepControls(steps)
         controls = [self.picker] if self.picker else []
         controls += [self.optimizer, self.lr, self.beta1, self.beta2, self.eps]

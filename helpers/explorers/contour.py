@@ -33,6 +33,12 @@ def loss_gap(losses: np.ndarray, min_value: float) -> np.ndarray:
     return np.maximum(losses - min_value, 1e-300)
 
 
+def off_the_chart_from(gap: np.ndarray, top: float) -> int:
+    """The step from which ``gap`` stays above ``top`` (NaN counts as above), or its length."""
+    inside = np.flatnonzero(gap <= top)
+    return int(inside[-1]) + 1 if inside.size else 0
+
+
 class ContourExplorer(Explorer):
     """Contours of a 2-D objective with each optimizer's path (left) and f − f_min against step
     on a log axis (right). A run that diverges says so in the figure.
@@ -68,16 +74,9 @@ class ContourExplorer(Explorer):
         self.make_optimizers = optimizers
         self.named_controls = controls
         self.picker = function_picker(self.objectives) if len(self.objectives) > 1 else None
-        style = {"description_width": "initial"}  # every label in full, at any text size
-        self.steps = widgets.IntSlider(
-            steps, min=1, max=max_steps, description="steps", style=style
-        )
-        self.x0 = widgets.FloatSlider(
-            description="start x", readout_format=".2f", step=0.01, style=style
-        )
-        self.y0 = widgets.FloatSlider(
-            description="start y", readout_format=".2f", step=0.01, style=style
-        )
+        self.steps = widgets.IntSlider(steps, min=1, max=max_steps, description="steps")
+        self.x0 = widgets.FloatSlider(description="start x", readout_format=".2f", step=0.01)
+        self.y0 = widgets.FloatSlider(description="start y", readout_format=".2f", step=0.01)
         self.stepper = StepControls(steps) if step_by_step else None
         all_controls = ([self.picker] if self.picker else []) + list(controls.values())
         all_controls += [self.steps, self.x0, self.y0] + ([self.stepper] if self.stepper else [])
@@ -214,7 +213,12 @@ class ContourExplorer(Explorer):
             self.curves[label].set_data(np.arange(gap.size)[finite], gap[finite])
             k = int(result.diverged_at)
             if 0 <= k <= shown:
-                verdicts.append(f"{label}: diverged at step {k}")
+                off = off_the_chart_from(gap, self.loss_ax.get_ylim()[1])
+                # the run overflows only after its curve has left the loss panel, often many
+                # steps earlier: the title says both, or the curve and the verdict disagree
+                # (the banner, in a narrower panel, keeps to the step of the overflow)
+                note = f" (off the loss chart from step {off})" if off < k else ""
+                verdicts.append(f"{label}: diverged at step {k}{note}")
                 diverged.append(f"{label} diverged at step {k}")
             else:
                 shown_gap = "0" if gap[-1] <= 1e-300 else f"{gap[-1]:.2g}"

@@ -26,7 +26,6 @@ __all__ = [
     "LandscapeExplorer",
 ]
 
-_STYLE = {"description_width": "initial"}
 _WIDE = widgets.Layout(width="380px")
 # 16 flat colour bands instead of a smooth ramp: as readable, and a PNG of flat areas encodes
 # in half the time, which is most of what a redraw costs.
@@ -42,9 +41,7 @@ class LineFitExplorer(Explorer):
 
     def __init__(self, x, y, w: float = 1.0, w_max: float = 6.0):
         self.x, self.y = np.asarray(x, dtype=float), np.asarray(y, dtype=float)
-        self.w = widgets.FloatSlider(
-            value=w, min=0.0, max=w_max, step=0.05, description="slope w", style=_STYLE
-        )
+        self.w = widgets.FloatSlider(value=w, min=0.0, max=w_max, step=0.05, description="slope w")
         self.w.layout = _WIDE
         super().__init__([self.w], figsize=(10.0, 4.1))
         data_ax, loss_ax = self.figure.subplots(1, 2)
@@ -104,7 +101,7 @@ class CurvatureExplorer(Explorer):
     def __init__(self, condition_number: float = 10.0, angle: int = 30):
         self.kappa = condition_number_slider(condition_number, description="κ (condition number)")
         self.angle = widgets.IntSlider(
-            value=angle, min=0, max=180, step=5, description="rotation (°)", style=_STYLE
+            value=angle, min=0, max=180, step=5, description="rotation (°)"
         )
         self.angle.layout = _WIDE
         super().__init__([self.kappa, self.angle], figsize=(10.0, 4.5))
@@ -238,7 +235,6 @@ class LandscapeExplorer(Explorer):
             step=0.25,
             description="flat: ‖∇f‖ / max ‖∇f‖ below",
             readout_format=".0e",
-            style=_STYLE,
             layout=widgets.Layout(width="420px"),
         )
         super().__init__([self.picker, self.threshold], figsize=(10.0, 4.3))

@@ -23,6 +23,8 @@ from __future__ import annotations
 import ipywidgets as widgets
 import numpy as np
 from matplotlib.colors import Normalize
+from matplotlib.lines import Line2D
+from matplotlib.patches import Patch
 
 from ..engine import (
     Explorer,
@@ -41,7 +43,7 @@ from ..optimizers.conventions import sutskever_view
 from ..plots import clear_contours, draw_contours
 from ..runner import measured_rate, run
 from ..theory import ema, ema_weights, gd_optimal, momentum_optimal, rate_map
-from .contour import ContourExplorer
+from .contour import ContourExplorer, off_the_chart_from
 
 __all__ = [
     "EMAExplorer",
@@ -128,10 +130,14 @@ class EMAExplorer(Explorer):
             self.window_text.set_position((n - 2, 0.55))
             self.window_text.set_ha("right")
             self.window_text.set_text(f"window 1/(1−β) = {window:.4g} →\nbeyond the {n} shown")
+        total = weights.sum()
+        # 1 − β^n < 1 for every β > 0 ("= 1" for 1 − 0.9^200 would be false; shown rounded)
+        equals = "=" if beta == 0 else "≈"
+        unit = "step" if window == 1 else "steps"
         self.set_title(
-            f"β = {beta:g}: window 1/(1−β) = {window:.4g} steps · mean age β/(1−β) = "
+            f"β = {beta:g}: window 1/(1−β) = {window:.4g} {unit} · mean age β/(1−β) = "
             f"{beta * window:.4g}\nthe weights of the {n} values seen sum to "
-            f"1 − β^{n} = {weights.sum():.3g}"
+            f"1 − β^{n} {equals} {total:.3g}"
         )
 
 
@@ -287,6 +293,9 @@ class NesterovExplorer(Explorer):
             if 0 <= diverged_at <= shown:
                 verdicts.append(f"{name}: diverged at step {diverged_at}")
                 status.set_text(f"diverged at step {diverged_at}")
+            elif self.classroom:  # "f − f_min" once, in front (see the title below)
+                verdicts.append(f"{name} {gap[shown]:.2g}")
+                status.set_text("")
             else:
                 verdicts.append(f"{name}: f − f_min = {gap[shown]:.2g}")
                 status.set_text("")
@@ -311,6 +320,15 @@ class NesterovExplorer(Explorer):
                 for artist in (arrows, step, lookahead):
                     artist.set_visible(False)
         self._set_loss_axis(steps, all_gaps)
+        if self.classroom:  # two lines at 24 px: a third ran into the loss panel's legend
+            converged = [v for v in verdicts if "diverged" not in v]
+            gaps = "f − f_min: " if converged else ""
+            self.set_title(
+                f"η = {lr:.3g}, β = {beta:g}, step {shown} of {steps} · {gaps}"
+                + " · ".join(verdicts)
+                + "\ngrey: momentum βv · red: gradient step −η∇f · dashed: the step taken"
+            )
+            return
         self.set_title(
             f"η = {lr:.3g}, β = {beta:g}, step {shown} of {steps}: "
             + " · ".join(verdicts)
@@ -369,7 +387,7 @@ class RateMapExplorer(Explorer):
 
         # In classroom mode the square contour panel is as wide as the 24 px text leaves it tall:
         # a narrower cell for it gives the map and the distances the width it would waste.
-        ratios = [1.15, 0.7, 1.15] if self.classroom else [1.15, 1, 1]
+        ratios = [1.15, 0.95, 1.1] if self.classroom else [1.15, 1, 1]
         map_ax, self.ax, self.dist_ax = self.figure.subplots(
             1, 3, gridspec_kw={"width_ratios": ratios}
         )
@@ -401,15 +419,14 @@ class RateMapExplorer(Explorer):
         (self.best,) = map_ax.plot(
             [], [], "*", color="gold", mec="black", ms=17, clip_on=False, label="optimal (η*, β*)"
         )
+        # larger than the star and drawn under it: at κ = 1 the two are the same point, and
+        # the square shows around the star instead of vanishing under it
         (self.best_gd,) = map_ax.plot(
-            [], [], "s", color="white", mec="black", ms=9, clip_on=False, label="best GD (β = 0)"
+            [], [], "s", color="white", mec="black", ms=15, clip_on=False, label="best GD (β = 0)"
         )
-        if self.classroom:  # in the grey corner at any κ (rate > 1 there for every κ), clear
-            # of the star, the square and the colorbar's ticks
-            self.diverges = map_ax.text(
-                0.97, 0.04, "diverges", transform=map_ax.transAxes, ha="right", va="bottom",
-                fontsize=11, color="0.25",
-            )  # fmt: skip
+        if self.classroom:  # at 24 px no place in the grey corner is clear of the border at
+            # every κ: the legend says what grey means instead
+            self.diverges = Patch(facecolor="0.82", edgecolor="0.5", label="diverges")
         else:
             self.diverges = map_ax.text(
                 3.55, 0.45, "diverges\n(rate > 1)", ha="center", fontsize=11, color="0.25"
@@ -432,15 +449,28 @@ class RateMapExplorer(Explorer):
             [], [], color="goldenrod", lw=1.4, label="run at (η*, β*)"
         )
         # One legend above the panels, outside every axes: nothing drawn later can cover it.
-        handles = [self.marker, self.best, self.best_gd, self.distance, self.predicted]
-        self.figure.legend(
-            handles=[*handles, self.best_distance],
-            loc="upper center",
-            bbox_to_anchor=(0.5, 0.935),
-            ncols=6,
-            fontsize=10,
-            frameon=False,
-        )
+        if self.classroom:  # one row at 24 px, so the panels get its height: each pair's
+            # point and its run share an entry (a line through the marker)
+            yours = Line2D([], [], color="tab:red", lw=1.6, marker="o", ms=11, mec="white")
+            optimal = Line2D([], [], color="goldenrod", lw=1.4, marker="*", ms=17, mfc="gold",
+                             mec="black")  # fmt: skip
+            self.figure.legend(
+                handles=[yours, optimal, self.best_gd, self.predicted, self.diverges],
+                labels=["your (η, β)", "optimal", "best GD", r"$\mathrm{rate}^t$ (map)",
+                        "diverges"],
+                loc="upper center", bbox_to_anchor=(0.5, 0.935), ncols=5, fontsize=10,
+                frameon=False,
+            )  # fmt: skip
+        else:
+            handles = [self.marker, self.best, self.best_gd, self.distance, self.predicted]
+            self.figure.legend(
+                handles=[*handles, self.best_distance],
+                loc="upper center",
+                bbox_to_anchor=(0.5, 0.935),
+                ncols=6,
+                fontsize=10,
+                frameon=False,
+            )
         # The banner "diverged at step k": in classroom mode on the distances' empty lower left
         # (a diverging run leaves through the top, a converging one ends lower right), since at
         # 24 px it would cover the whole small contour panel.
@@ -460,8 +490,9 @@ class RateMapExplorer(Explorer):
         # The κ layers: what changes with κ only, and what must stay on top of it (frames, the
         # title). They are drawn over the background once per κ and cached by the engine, so
         # that an η or β change redraws only the marker and the run.
+        on_map = [] if self.classroom else [self.diverges]
         self.layer(
-            "κ map", self.map_image, *map_ax.spines.values(), self.diverges, self.best_gd, self.best
+            "κ map", self.map_image, *map_ax.spines.values(), *on_map, self.best_gd, self.best
         )
         self.layer("κ contours")  # filled by _new_quadratic
         self.layer("κ frames", *self.ax.spines.values(), self.ax.title, self.best_distance)
@@ -529,8 +560,12 @@ class RateMapExplorer(Explorer):
         lr_star, beta_star, rate_star = self.best_pair
         k = int(self.result.diverged_at)
         if k >= 0:
-            verdict = f"diverged at step {k}"
-            self.status.set_text(verdict)
+            self.status.set_text(f"diverged at step {k}")
+            off = off_the_chart_from(distance, self.dist_ax.get_ylim()[1])
+            # (the curve leaves the panel long before the run overflows: say both)
+            verdict = f"diverged at step {k}" + (
+                f" (off the chart from step {off})" if off < k else ""
+            )
         else:
             verdict = f"measured {measured_rate(distance):.3f}"
             self.status.set_text("")

@@ -22,7 +22,6 @@ from .contour import loss_gap
 
 __all__ = ["ScheduleExplorer", "SCHEDULE_PARAMETERS", "schedule_parameters"]
 
-_STYLE = {"description_width": "initial"}
 
 # Which controls each schedule reads (the others are greyed out).
 SCHEDULE_PARAMETERS = {
@@ -113,8 +112,6 @@ class ScheduleExplorer(Explorer):
             "decay": self.decay,
             "warmup": self.warmup,
         }
-        for control in (self.steps, *self.parameters.values()):
-            control.style = _STYLE
         controls = [self.picker, self.optimizer, self.lr, self.steps, *self.parameters.values()]
         super().__init__(controls, figsize=(12.0, 4.0))
 

@@ -20,8 +20,6 @@ from ..showdown import FLOOR, OPTIMIZERS, best_at, sweep
 
 __all__ = ["RaceExplorer"]
 
-_STYLE = {"description_width": "initial"}
-
 
 class RaceExplorer(Explorer):
     """A fair race you can re-run: which optimizers, on which function, with how many steps.
@@ -57,7 +55,6 @@ class RaceExplorer(Explorer):
             options=list(budgets),
             value=budget if budget in budgets else longest,
             description="budget (steps)",
-            style=_STYLE,
         )
         super().__init__([self.picker, self.budget, self.contenders], figsize=(10.0, 4.2))
 

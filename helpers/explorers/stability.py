@@ -37,7 +37,6 @@ def _stops(options, value, description):
         options=options,
         value=min(options, key=lambda v: abs(v - value)),
         description=description,
-        style={"description_width": "initial"},
         layout=widgets.Layout(width="300px"),
     )
 

@@ -45,8 +45,6 @@ __all__ = [
     "SCHEDULE_CHOICES",
 ]
 
-_STYLE = {"description_width": "initial"}
-
 
 def _slider(description, value, low, high, step=0.05):
     return widgets.FloatSlider(
@@ -56,7 +54,6 @@ def _slider(description, value, low, high, step=0.05):
         step=step,
         description=description,
         readout_format=".2f",
-        style=_STYLE,
         layout=widgets.Layout(width="300px"),
     )
 
@@ -260,10 +257,9 @@ class NoiseBall(Explorer):
             options=[(label, name) for name, (label, _) in SCHEDULE_CHOICES.items()],
             value=schedule_name,
             description="decay",
-            style=_STYLE,
             layout=widgets.Layout(width="330px"),
         )
-        self.seed = widgets.IntSlider(seed, min=0, max=9, description="seed", style=_STYLE)
+        self.seed = widgets.IntSlider(seed, min=0, max=9, description="seed")
         self.stepper = IterationControls(self.total, stride)
         self.stepper.play.value = self.total  # the whole run first; Reset replays it
         super().__init__([self.lr, self.schedule, self.seed, self.stepper], figsize=(10.0, 4.2))
@@ -428,9 +424,7 @@ class FairComparison(Explorer):
     ):
         self.loss, self.epochs, self.seed = loss, epochs, seed
         self.seconds_per_update = {int(b): float(seconds_per_update[b]) for b in batch_sizes}
-        self.x_axis = widgets.ToggleButtons(
-            options=list(AXES), value=x_axis, description="x-axis", style=_STYLE
-        )
+        self.x_axis = widgets.ToggleButtons(options=list(AXES), value=x_axis, description="x-axis")
         self.lr = lr_slider(lr, low=1e-3, high=1.0)
         self.toggles = {
             b: widgets.ToggleButton(
