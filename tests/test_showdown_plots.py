@@ -120,7 +120,26 @@ def test_every_budget(explorer):
             finals = [float(line.split()[-1]) for line in board]
             assert finals == sorted(finals), "the standings are sorted, best first"
             assert board[0].split()[0] in explorer.title
+            # (the board rounds to one digit: 6e-04 and 7e-04 are a tie, not a win)
+            tied = [line.split()[0] for line, f in zip(board, finals) if f <= 2 * finals[0]]
+            if len(tied) > 1:
+                assert "tie (within 2×)" in explorer.title and "ends lowest" not in explorer.title
+                assert all(name in explorer.title for name in tied)
+            elif finals[1] > 2.5 * finals[0]:  # clearly ahead (2–2.5: the board's rounding)
+                assert f"{tied[0]} ends lowest" in explorer.title
     explorer.budget.value = 20
+
+
+def test_a_tie_is_called_a_tie():
+    explorer = RaceExplorer(OBJECTIVES, lrs=LRS, budgets=(5, 20, 60), budget=20)
+    explorer.contenders.value = tuple(OPTIMIZERS)
+    seen = set()
+    for function in explorer.picker.options:
+        explorer.picker.value = function
+        for budget in explorer.budget.options:
+            explorer.budget.value = budget
+            seen.add("tie" in explorer.title)
+    assert seen == {True, False}, "the grid of cases shows both a win and a tie"
 
 
 def test_every_optimizer_set(explorer):

@@ -20,6 +20,8 @@ from ..showdown import FLOOR, OPTIMIZERS, best_at, sweep
 
 __all__ = ["RaceExplorer"]
 
+TIE = 2.0  # end values within this factor of the lowest: no winner (see update)
+
 
 class RaceExplorer(Explorer):
     """A fair race you can re-run: which optimizers, on which function, with how many steps.
@@ -197,8 +199,16 @@ class RaceExplorer(Explorer):
             name = text.split()[0] if i > 0 and text else None
             row.set_color(COLORS.get(name, "black"))
         if standings:
-            leader = standings[0][1].split()[0]
-            title = f"{function}, {budget} steps, each at its tuned η: {leader} ends lowest"
+            # Within a factor TIE of the lowest is a tie: one run each on a coarse η grid
+            # (a grid step is a factor 3.5) cannot tell 6e-4 from 7e-4 apart
+            lowest = standings[0][0]
+            leaders = [t.split()[0] for g, t in standings if np.isfinite(g) and g <= TIE * lowest]
+            leaders = leaders or [standings[0][1].split()[0]]
+            if len(leaders) == 1:
+                verdict = f"{leaders[0]} ends lowest"
+            else:
+                verdict = f"{', '.join(leaders[:-1])} and {leaders[-1]} tie (within {TIE:g}×)"
+            title = f"{function}, {budget} steps, each at its tuned η: {verdict}"
         else:
             title = "choose at least one optimizer (click its button)"
         self.set_title(title)
