@@ -474,6 +474,12 @@ if (!window.__courseWidgetKeys) {
 
 
 # -- the explorer ----------------------------------------------------------------------------
+def _classroom_size_of(size: float, screen_dpi: float) -> float:
+    """A text of ``size`` points in classroom mode: 1.4 times as large, and at least
+    CLASSROOM_TEXT_PX screen pixels."""
+    return max(CLASSROOM_TEXT_PX * 72 / screen_dpi, 1.4 * size)
+
+
 def _label_in_full(control) -> None:
     """Give ``control`` (and the controls inside a box) a label box as wide as its text.
 
@@ -703,8 +709,6 @@ class Explorer:
                     self._structural[change.owner]()
                     self.redraw_background()
                 self.update()
-                if self.classroom and self._laid_out:
-                    self._keep_panel_titles_large()
                 png = self.render()
                 self.message = ""
             except Exception as error:  # a callback's error must reach the student, not a log
@@ -740,13 +744,13 @@ class Explorer:
         self._draw_artists(self._moving)
         return encode_png(np.asarray(self.canvas.buffer_rgba()))
 
-    def _keep_panel_titles_large(self) -> None:
-        """A panel title set again after the classroom layout (``set_title(name, fontsize=11)``
-        when the function or κ changes) is brought back to classroom size."""
-        smallest = CLASSROOM_TEXT_PX * 72 / self.screen_dpi
-        for ax in self.figure.axes:
-            if ax.title.get_fontsize() < smallest:
-                ax.title.set_fontsize(smallest)
+    def panel_title(self, ax, text: str, fontsize: float = 12) -> None:
+        """Set a panel's title, at ``fontsize`` points, or in classroom mode at the size the
+        classroom layout gives it: a title set again later (the function or κ changed) keeps
+        the room's size instead of falling back to 11 points."""
+        if self.classroom and self._laid_out:  # (before, _fit_classroom enlarges it)
+            fontsize = _classroom_size_of(fontsize, self.screen_dpi)
+        ax.set_title(text, fontsize=fontsize)
 
     def _fit_banners(self) -> None:
         """Each status banner (``status_text``) on lines that fit inside its panel: a message
@@ -787,7 +791,7 @@ class Explorer:
         smallest = CLASSROOM_TEXT_PX * 72 / self.screen_dpi  # points for 24 screen pixels
 
         def larger(size: float) -> float:
-            return max(smallest, 1.4 * size)
+            return _classroom_size_of(size, self.screen_dpi)
 
         for ax in self.figure.axes:
             ax.tick_params(

@@ -402,9 +402,8 @@ def drawn_points_under(banner, renderer) -> int:
         if line.get_linestyle() not in ("None", "") and len(xy) > 1:
             t = np.linspace(0, 1, 9)[:, None, None]
             xy = (xy[:-1] + t * (xy[1:] - xy[:-1])).reshape(-1, 2)
-        count += int(np.count_nonzero(
-            (xy[:, 0] >= box.x0) & (xy[:, 0] <= box.x1) & (xy[:, 1] >= box.y0) & (xy[:, 1] <= box.y1)
-        ))  # fmt: skip
+        inside_x = (xy[:, 0] >= box.x0) & (xy[:, 0] <= box.x1)
+        count += int(np.count_nonzero(inside_x & (xy[:, 1] >= box.y0) & (xy[:, 1] <= box.y1)))
     return count
 
 
@@ -427,3 +426,23 @@ def test_a_banner_goes_where_it_hides_the_fewest_points(monkeypatch, classroom):
     assert chosen <= at_origin, (position, alignment, chosen, at_origin)
     if classroom == "1":  # at 24 px the upper left covers the diverging path: it moves
         assert chosen < at_origin and alignment == ("right", "top"), (chosen, at_origin)
+
+
+def test_a_panel_title_set_again_keeps_the_classroom_size(monkeypatch):
+    # the function picker sets the contour panel's title again, after the classroom layout
+    from helpers.explorers.momentum import NesterovExplorer, RateMapExplorer, nonconvex_explorer
+
+    monkeypatch.setenv("COURSE_CLASSROOM", "1")
+    for explorer, control, value in (
+        (nonconvex_explorer(), "picker", "Beale"),
+        (NesterovExplorer(), "picker", "Beale"),
+        (RateMapExplorer(), "kappa", 1000.0),
+    ):
+        explorer.render()
+        sizes = {ax: ax.title.get_fontsize() for ax in explorer.figure.axes if ax.get_title()}
+        getattr(explorer, control).value = value
+        for ax, size in sizes.items():
+            px = ax.title.get_fontsize() * explorer.screen_dpi / 72
+            assert px >= CLASSROOM_TEXT_PX - 1e-6 and ax.title.get_fontsize() == size, (
+                ax.get_title()
+            )

@@ -195,10 +195,12 @@ class AdaptiveInspector(Explorer):
             # At 24 px the legend would cover the bars and five symlog labels overlap: three
             # labels (minor ticks mark the decades), and the colours named in the title.
             self.bar_ax.set_yticks([-1e2, 0.0, 1e2])
-            self.bar_ax.set_title("this step, symlog axis", fontsize=11)
+            self.panel_title(self.bar_ax, "this step, symlog axis", fontsize=11)
         else:
             self.bar_ax.legend(loc="lower left", fontsize=10)
-            self.bar_ax.set_title("this step's quantities (symmetric log axis)", fontsize=11)
+            self.panel_title(
+                self.bar_ax, "this step's quantities (symmetric log axis)", fontsize=11
+            )
         self.missing = [
             self.bar_ax.text(x, 0.002, "—", ha="center", fontsize=14, color="0.5")
             for x in positions
@@ -282,7 +284,7 @@ class AdaptiveInspector(Explorer):
     def _new_objective(self) -> None:
         clear_contours(self.ax, keep=self._moving)
         draw_contours(self.ax, self.objective, levels=14)
-        self.ax.set_title(self.objective.name, fontsize=11)
+        self.panel_title(self.ax, self.objective.name, fontsize=11)
         self.redraw_background()
 
     def _fit_effective_axis(self, effective, lr) -> None:

@@ -153,7 +153,7 @@ class ContourExplorer(Explorer):
         ax = self.ax
         clear_contours(ax)
         gap = draw_contours(ax, objective)
-        ax.set_title(objective.name)
+        self.panel_title(ax, objective.name)
         self.loss_ax.set_ylim(1e-12 * max(gap.max(), 1e-300), gap.max() * 10)
         self.redraw_background()
 

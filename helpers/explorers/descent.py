@@ -101,7 +101,7 @@ class ConditioningExplorer(ContourExplorer):
                 0.5, 1.03, "", transform=self.loss_ax.transAxes, ha="center", fontsize=11
             )
             self.moving(self.rates)
-            ax.set_title(r"$f(\theta) = \frac{1}{2}\,\theta^\top A\,\theta$")
+            self.panel_title(ax, r"$f(\theta) = \frac{1}{2}\,\theta^\top A\,\theta$")
 
     # -- every update ----------------------------------------------------------------------------
     def update(self) -> None:

@@ -51,7 +51,7 @@ class LineFitExplorer(Explorer):
         data_ax.plot(self.x, self.y, "o", color="black", ms=6, zorder=3, label="houses")
         data_ax.set(xlim=(0, x_end), ylim=(0, 1.05 * max(self.y.max(), w_max * x_end)))
         data_ax.set(xlabel="area x (m²)", ylabel="price y (k€)")
-        data_ax.set_title(r"data and the line $\hat y = w\,x$", fontsize=13)
+        self.panel_title(data_ax, r"data and the line $\hat y = w\,x$", fontsize=13)
         (self.line,) = data_ax.plot([], [], color="tab:blue", lw=2.2, label=r"$\hat y = w x$")
         (self.residuals,) = data_ax.plot([], [], color="tab:red", lw=1.3, label="residuals")
         data_ax.legend(loc="upper left", fontsize=10)
@@ -61,7 +61,7 @@ class LineFitExplorer(Explorer):
         loss_ax.plot(w_grid, curve, color="0.35", lw=2)
         loss_ax.set(xlim=(0, w_max), ylim=(0, 1.05 * curve.max()), xlabel="slope w")
         loss_ax.set(ylabel="L(w) (k€²)")
-        loss_ax.set_title(r"$L(w) = \frac{1}{n}\sum_i (w x_i - y_i)^2$", fontsize=13)
+        self.panel_title(loss_ax, r"$L(w) = \frac{1}{n}\sum_i (w x_i - y_i)^2$", fontsize=13)
         (self.drop,) = loss_ax.plot([], [], ":", color="tab:blue", lw=1.5)
         (self.point,) = loss_ax.plot([], [], "o", color="tab:blue", mec="black", ms=11)
         self.moving(self.line, self.residuals, self.drop, self.point, self.add_title(fontsize=13))
@@ -110,7 +110,7 @@ class CurvatureExplorer(Explorer):
         left.set(xlim=(-3, 3), ylim=(-3, 3), xlabel=r"$\theta_1$", ylabel=r"$\theta_2$")
         left.set_aspect("equal")
         if not self.classroom:  # (classroom: the λ labels take the title's place)
-            left.set_title("contours, eigen-directions, GD with the best η", fontsize=12)
+            self.panel_title(left, "contours, eigen-directions, GD with the best η", fontsize=12)
         self.contours = [
             left.plot([], [], color="0.2" if s == 1 else "0.55", lw=2.2 if s == 1 else 1)[0]
             for s in self.sizes
@@ -147,7 +147,7 @@ class CurvatureExplorer(Explorer):
         (self.flat_curve,) = right.plot([], [], color="tab:blue", lw=2.2)
         right.set(xlim=(-3, 3), ylim=(-0.1, 4.6), xlabel="distance s along the eigen-direction")
         right.set_ylabel(r"$f = \frac{1}{2}\lambda s^2$", fontsize=13)
-        right.set_title("f along each eigen-direction: curvature λ", fontsize=12)
+        self.panel_title(right, "f along each eigen-direction: curvature λ", fontsize=12)
         right.text(
             0, 4.1, "steep: λ = 1", color="tab:red", fontsize=13, fontweight="bold", ha="center"
         )
@@ -257,7 +257,7 @@ class LandscapeExplorer(Explorer):
         draw_contours(left, objective)
         if hasattr(objective, "saddle_point"):
             left.plot(*objective.saddle_point, "X", color="tab:red", mec="black", ms=12)
-        left.set_title(f"{name}: contours", fontsize=12)
+        self.panel_title(left, f"{name}: contours", fontsize=12)
 
         X, Y = grid_of(objective, 200)
         norm = np.linalg.norm(objective.grad(np.stack([X, Y], axis=-1)), axis=-1)
@@ -283,7 +283,7 @@ class LandscapeExplorer(Explorer):
         (stars,) = right.plot(*objective.minima.T, "*", color="gold", mec="black", ms=11)
         xlabel, ylabel = axis_labels(objective)
         right.set(xlabel=xlabel, ylabel=ylabel)
-        right.set_title(r"$\|\nabla f\|$ (dark: small), flat region in red", fontsize=12)
+        self.panel_title(right, r"$\|\nabla f\|$ (dark: small), flat region in red", fontsize=12)
         axes = [left, right, bar]
         for ax in axes:
             ax.set_visible(False)

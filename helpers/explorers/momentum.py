@@ -247,7 +247,8 @@ class NesterovExplorer(Explorer):
         for name, ax in self.panels.items():
             clear_contours(ax, keep=self._moving)
             draw_contours(ax, self.objective, filled=True, levels=14)
-            ax.set_title(
+            self.panel_title(
+                ax,
                 {
                     "heavy ball": r"heavy ball: gradient at $\theta_t$",
                     "Nesterov": r"Nesterov: gradient at the look-ahead $\theta_t+\beta v_t$",
@@ -527,7 +528,7 @@ class RateMapExplorer(Explorer):
         before = set(self.ax.get_children())
         draw_contours(self.ax, q, resolution=120, levels=14)
         self.replace_layer("κ contours", [a for a in self.ax.get_children() if a not in before])
-        self.ax.set_title(q.name, fontsize=11)
+        self.panel_title(self.ax, q.name, fontsize=11)
         lr_star, beta_star, _ = self.best_pair
         best = run(SGD(lr=lr_star, momentum=beta_star), q, q.x0, self.n_steps)
         self.best_distance.set_data(

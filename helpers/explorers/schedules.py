@@ -121,7 +121,8 @@ class ScheduleExplorer(Explorer):
         self.lr_ax.grid(True, alpha=0.3)
         draw_contours(self.ax, self.loss, resolution=120)
         self.ax.set(xlim=(-0.5, 5.0), ylim=(-0.5, 3.5))  # the start (0, 0) and the minimum
-        self.ax.set_title(
+        self.panel_title(
+            self.ax,
             "mini-batch paths" if self.classroom else "mini-batch paths on the line data's loss",
             fontsize=11,
         )

@@ -206,8 +206,10 @@ class RaceExplorer(Explorer):
             leaders = leaders or [standings[0][1].split()[0]]
             if len(leaders) == 1:
                 verdict = f"{leaders[0]} ends lowest"
-            else:
-                verdict = f"{', '.join(leaders[:-1])} and {leaders[-1]} tie (within {TIE:g}×)"
+            elif len(leaders) == 2:
+                verdict = f"{leaders[0]} and {leaders[1]} tie (within {TIE:g}×)"
+            else:  # (the standings name them: a title of five names takes three lines)
+                verdict = f"the top {len(leaders)} tie (within {TIE:g}×)"
             title = f"{function}, {budget} steps, each at its tuned η: {verdict}"
         else:
             title = "choose at least one optimizer (click its button)"

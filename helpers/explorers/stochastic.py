@@ -91,13 +91,13 @@ class GradientCloud(Explorer):
         self.ax, self.gax = self.figure.subplots(1, 2)
         self.figure.subplots_adjust(left=0.07, right=0.98, bottom=0.13, top=0.82, wspace=0.28)
         draw_contours(self.ax, loss)
-        self.ax.set_title("the loss and the descent directions", fontsize=11)
+        self.panel_title(self.ax, "the loss and the descent directions", fontsize=11)
         self.gax.set(xlabel=r"$\partial \ell / \partial w$", ylabel=r"$\partial \ell / \partial b$")
         self.gax.set_aspect("equal")
         self.gax.axhline(0, color="0.6", lw=0.8)
         self.gax.axvline(0, color="0.6", lw=0.8)
         what = "sample" if batch_size is None else "mini-batch"
-        self.gax.set_title(f"gradients: one dot per {what}, mean in red", fontsize=11)
+        self.panel_title(self.gax, f"gradients: one dot per {what}, mean in red", fontsize=11)
         rng = np.random.default_rng(seed)
         self.shown = rng.choice(loss.n, 20, replace=False)  # the samples drawn as grey arrows
         zero = np.zeros((20, 2))
@@ -270,7 +270,7 @@ class NoiseBall(Explorer):
         self.figure.subplots_adjust(left=0.06, right=0.98, bottom=0.14, top=0.86, wspace=0.34)
         center = loss.minima[0]
         draw_contours(self.ax, loss)
-        self.ax.set_title(f"{runs} SGD runs, B = 1", fontsize=11)
+        self.panel_title(self.ax, f"{runs} SGD runs, B = 1", fontsize=11)
         self.ax.add_patch(_square(center, zoom))
         near = np.linspace(-zoom, zoom, 101)
         W, B = np.meshgrid(center[0] + near, center[1] + near)
@@ -279,7 +279,7 @@ class NoiseBall(Explorer):
         self.zax.contour(W, B, gap, levels=levels, colors="0.6", linewidths=0.6)
         self.zax.plot(*center, "*", color="gold", mec="black", ms=13)
         self.zax.set(xlabel=loss.axis_labels[0], ylabel=loss.axis_labels[1])
-        self.zax.set_title(f"zoom: θ* ± {zoom:g}", fontsize=11)
+        self.panel_title(self.zax, f"zoom: θ* ± {zoom:g}", fontsize=11)
         self.lax.set(
             yscale="log", xlim=(0, self.total), ylim=(1e-6, 30), xlabel="step t (iteration)",
             ylabel=r"$L(\theta_t) - L^*$",
