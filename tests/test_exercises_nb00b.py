@@ -134,7 +134,7 @@ def crashes(model, optimizer, x, y):
         (untouched, None, "Not answered yet"),
         (right, True, "Correct"),
         (zero_grad_last, True, "Correct"),
-        (returns_tensor, True, "Correct"),
+        (returns_tensor, False, "return <code>loss.item()</code>, a plain number"),
         (no_zero_grad, False, "zero_grad"),
         (no_step, False, "never change"),
         (step_before_backward, False, "never change"),

@@ -158,6 +158,14 @@ def train_step(student) -> Feedback:
             "mean squared error puts them. Use <code>nn.MSELoss()</code> (or its formula) on "
             "<code>model(x)</code> and <code>y</code>, and the optimizer you are given.",
         )
+    if any(isinstance(r, torch.Tensor) for r in returned):
+        return Feedback(
+            False,
+            "The step is right, but it returns the loss <i>tensor</i> "
+            f"(<code>{returned[0]!r}</code>): return <code>loss.item()</code>, a plain number. "
+            "A tensor keeps its whole computation graph alive, so a list of them, one per step, "
+            "holds every step's graph in memory.",
+        )
     try:
         values = [float(r.item() if hasattr(r, "item") else r) for r in returned]
     except (TypeError, ValueError):
