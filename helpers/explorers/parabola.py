@@ -87,7 +87,11 @@ class ParabolaGD(Explorer):
         factor = f"{1 - 2 * lr:.3g}".replace("-", "−")  # a real minus sign
         outside = np.flatnonzero(np.abs(x) > VIEW)
         if 0 <= result.diverged_at <= shown:
-            verdict = f"diverged at step {int(result.diverged_at)}"
+            # what "diverged" means here, and why it comes later than leaving the view
+            verdict = (
+                f"each step multiplies x by {factor}: diverged at step "
+                f"{int(result.diverged_at)} (|x| > 10⁶, the top of the right panel)"
+            )
         elif x[-1] == 0:
             verdict = f"each step multiplies x by 1 − 2η = {factor}: x = 0 after step 1"
         else:
