@@ -572,7 +572,9 @@ class Explorer:
 
     def add_title(self, fontsize: float = 12):
         """The title line above the panels, redrawn with every update; set it with set_title."""
-        self._title = self.moving(self.figure.suptitle("", fontsize=fontsize))
+        # wrapped at the picture's width: a long verdict ("diverged at step 285 (off the loss
+        # chart from step 18)") takes another line instead of running off both ends
+        self._title = self.moving(self.figure.suptitle("", fontsize=fontsize, wrap=True))
         return self._title
 
     def set_title(self, text: str) -> None:

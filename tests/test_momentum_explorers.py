@@ -92,11 +92,11 @@ def test_a_diverging_run_says_when_its_curve_leaves_the_loss_chart():
     last_inside = steps[gap <= top].max()  # as drawn: the last point inside the panel
     diverged_at = int(explorer.results["GD"].diverged_at)
     assert last_inside + 1 < diverged_at
-    says = f"GD: diverged at step {diverged_at} (off the loss chart from step {last_inside + 1})"
+    says = f"GD: diverged at step {diverged_at} (off the chart from step {last_inside + 1})"
     assert says in explorer.title
     assert f"GD diverged at step {diverged_at}" in explorer.status.get_text()
     explorer.named_controls["gd_lr"].value = 1.9  # converges: no note
-    assert "off the loss chart" not in explorer.title
+    assert "off the chart" not in explorer.title
 
 
 # -- Nesterov ------------------------------------------------------------------------------------

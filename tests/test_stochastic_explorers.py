@@ -429,3 +429,13 @@ def test_throughput_ceiling_holds_every_point_even_when_b1_was_timed_slow():
     measured, ceiling = ax.get_lines()[0], ax.get_lines()[1]
     assert np.all(ceiling.get_ydata() >= measured.get_ydata() * (1 - 1e-12))
     assert np.isclose(ceiling.get_ydata()[2], 3900.0)  # anchored at the fastest step (B = 4)
+
+
+def test_gradient_cloud_sliders_stop_at_the_start_the_text_names():
+    # 03 and 04: "at the start θ = (0, 0)"; a slider's stops are min + k·step in the browser
+    data = linear_data()
+    explorer = GradientCloud(LinearRegression(data.x, data.y))
+    for slider in (explorer.w, explorer.b):
+        k = (0.0 - slider.min) / slider.step
+        assert abs(k - round(k)) < 1e-9 and slider.min <= 0 <= slider.max, slider.description
+        assert slider.value == 0.0

@@ -83,7 +83,8 @@ class ContourExplorer(Explorer):
         super().__init__(all_controls, figsize=figsize)
 
         self.ax, self.loss_ax = self.figure.subplots(1, 2, gridspec_kw={"width_ratios": [1, 1]})
-        self.figure.subplots_adjust(left=0.07, right=0.98, bottom=0.13, top=0.86, wspace=0.22)
+        # room for a two-line title (a verdict per run) above the panel title and the legend
+        self.figure.subplots_adjust(left=0.07, right=0.98, bottom=0.13, top=0.8, wspace=0.22)
         if equal_axes:  # one unit is as long on both axes: gradients look perpendicular
             self.ax.set_aspect("equal", adjustable="box")
         self.loss_ax.set(yscale="log", xlabel="step t", ylabel=r"$f(\theta_t) - f_{min}$")
@@ -217,7 +218,7 @@ class ContourExplorer(Explorer):
                 # the run overflows only after its curve has left the loss panel, often many
                 # steps earlier: the title says both, or the curve and the verdict disagree
                 # (the banner, in a narrower panel, keeps to the step of the overflow)
-                note = f" (off the loss chart from step {off})" if off < k else ""
+                note = f" (off the chart from step {off})" if off < k else ""
                 verdicts.append(f"{label}: diverged at step {k}{note}")
                 diverged.append(f"{label} diverged at step {k}")
             else:

@@ -47,10 +47,14 @@ __all__ = [
 
 
 def _slider(description, value, low, high, step=0.05):
+    # The ends on multiples of the step, so that the stops are round numbers and 0 is one
+    # (the plot's bounds, centred on θ*, would put every stop at θ* + k·step: θ = (0, 0),
+    # the start the text names, was out of reach)
+    low, high = np.floor(low / step + 1e-9) * step, np.ceil(high / step - 1e-9) * step
     return widgets.FloatSlider(
         value=value,
-        min=low,
-        max=high,
+        min=round(float(low), 10),
+        max=round(float(high), 10),
         step=step,
         description=description,
         readout_format=".2f",
