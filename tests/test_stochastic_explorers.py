@@ -439,3 +439,19 @@ def test_gradient_cloud_sliders_stop_at_the_start_the_text_names():
         k = (0.0 - slider.min) / slider.step
         assert abs(k - round(k)) < 1e-9 and slider.min <= 0 <= slider.max, slider.description
         assert slider.value == 0.0
+
+
+def test_noise_ball_with_every_run_diverged_draws_no_theory_and_keeps_its_banner_inside():
+    from helpers.engine import is_banner
+    from helpers.explorers.stochastic import NoiseBall
+
+    data = linear_data()
+    ball = NoiseBall(LinearRegression(data.x, data.y), lr=0.1)
+    assert ball.ball.get_visible() and ball.theory.get_visible()
+    ball.lr.value = ball.lr.options[-1] if hasattr(ball.lr, "options") else ball.lr.max
+    assert (ball.run_diverged_at >= 0).all()
+    assert not ball.ball.get_visible() and not ball.theory.get_visible()  # no ball to predict
+    assert is_banner(ball.status) and ball.status.get_visible()
+    ball.render()
+    box = ball.status.get_bbox_patch().get_window_extent(ball.canvas.get_renderer())
+    assert box.x1 <= ball.ax.bbox.x1 + ball.display.density  # not into the zoom panel

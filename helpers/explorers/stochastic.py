@@ -23,7 +23,7 @@ from collections.abc import Mapping, Sequence
 import ipywidgets as widgets
 import numpy as np
 
-from ..engine import Explorer, StepControls, batch_size_slider, lr_slider, tidy
+from ..engine import Explorer, StepControls, batch_size_slider, lr_slider, status_text, tidy
 from ..minibatch import (
     MiniBatches,
     MinibatchGradient,
@@ -305,10 +305,7 @@ class NoiseBall(Explorer):
         )
         (self.now,) = self.lax.plot([], [], color="black", lw=1)
         self.lax.legend(loc="upper right", fontsize=8)
-        self.status = self.ax.text(
-            0.03, 0.97, "", transform=self.ax.transAxes, va="top", color="darkred", fontsize=12,
-            fontweight="bold", bbox={"facecolor": "white", "alpha": 0.85, "lw": 0},
-        )  # fmt: skip
+        self.status = status_text(self.ax, 0.03, 0.97)  # kept inside its panel, wrapped
         self.moving(
             self.path, self.cloud, self.zcloud, self.ball, self.mean_gap, self.one_gap,
             self.theory, self.now, self.status, self.add_title(fontsize=11),
@@ -371,6 +368,10 @@ class NoiseBall(Explorer):
         self.now.set_data([t, t], [1e-6, 30])
 
         runs = gone.size
+        # the noise-ball theory describes runs that converge: with every run gone, it is not
+        # drawn (a dashed ball above 2/L would promise a ball that does not exist)
+        self.ball.set_visible(not gone.all())
+        self.theory.set_visible(not gone.all())
         if gone.all():
             verdict = f"diverged at step {self.diverged_at} (all {runs} runs by step {t})"
             self.rms = math.nan
@@ -448,10 +449,8 @@ class FairComparison(Explorer):
         for b, color in zip(batch_sizes, BATCH_COLORS, strict=False):
             (self.curves[b],) = self.ax.plot([], [], color=color, lw=1.6, label=f"B = {b}")
         self.ax.legend(loc="lower left", fontsize=9, ncol=len(batch_sizes))
-        self.status = self.ax.text(
-            0.98, 0.97, "", transform=self.ax.transAxes, ha="right", va="top", color="darkred",
-            fontsize=12, fontweight="bold", bbox={"facecolor": "white", "alpha": 0.85, "lw": 0},
-        )  # fmt: skip
+        self.status = status_text(self.ax, 0.98, 0.97)
+        self.status.set_horizontalalignment("right")
         self.moving(*self.curves.values(), self.status, self.add_title(fontsize=11))
         self._axis = None
         self._runs = {}
