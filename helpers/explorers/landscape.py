@@ -63,7 +63,15 @@ class LineFitExplorer(Explorer):
         loss_ax.set(ylabel="L(w) (k€²)")
         self.panel_title(loss_ax, r"$L(w) = \frac{1}{n}\sum_i (w x_i - y_i)^2$", fontsize=13)
         (self.drop,) = loss_ax.plot([], [], ":", color="tab:blue", lw=1.5)
-        (self.point,) = loss_ax.plot([], [], "o", color="tab:blue", mec="black", ms=11)
+        (self.point,) = loss_ax.plot(
+            [],
+            [],
+            "o",
+            color="tab:blue",
+            mec="black",
+            ms=11,
+            clip_on=False,  # whole at w = 6
+        )
         self.moving(self.line, self.residuals, self.drop, self.point, self.add_title(fontsize=13))
         self.refresh()
 
