@@ -178,7 +178,7 @@ def condition_number_slider(value: float = 10.0, high: float = 1000.0, descripti
         max=math.log10(high),
         step=0.05 * math.log10(high) / 3,
         description=description,
-        readout_format=".3~r",  # d3: 1.12, 112, 1000 (".3" wrote 1000 as 1e+3)
+        readout_format=".4",  # d3: 1.122, 112.2, 1000 (".3" wrote 1000 as 1e+3)
         style=_STYLE,
         layout=widgets.Layout(width="340px"),
     )

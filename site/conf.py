@@ -31,7 +31,8 @@ include_patterns = ["site/index.md", "notebooks/[0-9][0-9]*_*.ipynb"]
 exclude_patterns = ["**/.ipynb_checkpoints", "build", ".venv"]
 html_theme = "sphinx_book_theme"
 html_title = "Gradient-descent optimizers"
-html_static_path: list[str] = []
+html_static_path = ["_static"]  # site/_static, next to this file
+html_css_files = ["course.css"]  # pictures keep their shape in the column
 html_last_updated_fmt = None
 
 # Execute every notebook at every build: the pages show what the code computes today.

@@ -182,6 +182,14 @@ def test_the_pages_in_chromium_from_disk(site):
                 ".filter(i => !(i.complete && i.naturalWidth > 0)).map(i => i.src)"
             )
             assert shown == [], f"{path.name}: pictures that did not load: {shown}"
+            # every picture drawn in its own shape (an explorer's, 1300 px wide, was once
+            # narrowed to the column and kept its height: squashed)
+            squashed = tab.evaluate(
+                "() => [...document.querySelectorAll('article img')].filter(i => i.width > 0)"
+                ".filter(i => Math.abs((i.width / i.height) / (i.naturalWidth / i.naturalHeight)"
+                " - 1) > 0.01).map(i => [i.src.slice(-40), i.width, i.height])"
+            )
+            assert squashed == [], f"{path.name}: pictures out of shape: {squashed}"
             hidden = tab.evaluate(
                 "() => [...document.querySelectorAll('details')].filter(d => d.open).length"
             )
