@@ -8,7 +8,10 @@ from typing import NamedTuple
 
 import numpy as np
 
-__all__ = ["RunResult", "run", "measured_rate"]
+__all__ = ["BOUND", "RunResult", "run", "measured_rate"]
+
+
+BOUND = 1e6  # a coordinate beyond this: the run has diverged (``run``'s default)
 
 
 @dataclass
@@ -56,7 +59,7 @@ def run(
     x0,
     steps: int,
     *,
-    bound: float = 1e6,
+    bound: float = BOUND,
     gradient: Callable | None = None,
     lr_schedule: Callable | None = None,
     record_states: bool = True,

@@ -45,3 +45,28 @@ def every_label_in_full(explorer) -> list:
             if text and hasattr(style, "description_width") and width != "initial":
                 cut.append(text)
     return cut
+
+
+def batch_size_explorer(lr: float = 0.3, batch_size: int = 32, steps: int = 200):
+    """04's batch-size explorer: mini-batch SGD (B from a slider) beside gradient descent on
+    the line data's loss, η on a slider up to 1."""
+    from helpers import SGD, LinearRegression
+    from helpers.data import linear_data
+    from helpers.engine import batch_size_slider, lr_slider
+    from helpers.explorers import ContourExplorer, Setup
+    from helpers.minibatch import MinibatchGradient
+
+    data = linear_data()
+    loss = LinearRegression(data.x, data.y)
+
+    def runs(lr, B):
+        noisy = Setup(SGD(lr=lr), MinibatchGradient(loss, batch_size=B, seed=0))
+        return {"mini-batch SGD": noisy, "gradient descent (B = n)": SGD(lr=lr)}
+
+    return ContourExplorer(
+        loss,
+        runs,
+        lr=lr_slider(lr, high=1.0),
+        B=batch_size_slider(len(data.x), batch_size),
+        steps=steps,
+    )

@@ -10,6 +10,7 @@ import numpy as np
 import pytest
 from matplotlib.text import Text
 from PIL import Image
+from sliders import batch_size_explorer
 
 from helpers import SGD, Quadratic
 from helpers.display import (
@@ -448,35 +449,15 @@ def test_a_panel_title_set_again_keeps_the_classroom_size(monkeypatch):
             )
 
 
-def diverging_batch_explorer():
-    """04's batch-size explorer at B = 1, η = 0.8, 500 steps: the longest verdicts there are."""
-    from helpers.data import linear_data
-    from helpers.engine import batch_size_slider
-    from helpers.explorers import Setup
-    from helpers.minibatch import MinibatchGradient
-    from helpers.objectives import LinearRegression
-
-    data = linear_data()
-    loss = LinearRegression(data.x, data.y)
-
-    def runs(lr, B):
-        minibatch = Setup(SGD(lr=lr), MinibatchGradient(loss, batch_size=B, seed=0))
-        return {"mini-batch SGD": minibatch, "gradient descent (B = n)": SGD(lr=lr)}
-
-    explorer = ContourExplorer(
-        loss, runs, lr=lr_slider(0.3, high=1.0), B=batch_size_slider(len(data.x), 32), steps=200
-    )
-    explorer.named_controls["lr"].value = 0.8
-    explorer.named_controls["B"].value = 1
-    explorer.steps.value = 500
-    return explorer
-
-
 @pytest.mark.parametrize("classroom", ["0", "1"])
 def test_a_long_verdict_wraps_inside_the_picture(monkeypatch, classroom):
     # the title once ran off both ends of the picture (a student saw it cut at 1280 px)
     monkeypatch.setenv("COURSE_CLASSROOM", classroom)
-    explorer = diverging_batch_explorer()
+    # 04's batch-size explorer at B = 1, η = 0.8, 500 steps: the longest verdicts there are
+    explorer = batch_size_explorer()
+    explorer.named_controls["lr"].value = 0.8
+    explorer.named_controls["B"].value = 1
+    explorer.steps.value = 500
     assert "diverged at step" in explorer.title and "off the chart from step" in explorer.title
     assert not overlapping_texts(explorer)
     renderer = explorer.canvas.get_renderer()

@@ -5,7 +5,7 @@ import io
 import numpy as np
 import pytest
 from PIL import Image
-from sliders import sweep
+from sliders import batch_size_explorer, sweep
 
 from helpers.engine import Explorer, lr_slider
 from helpers.explorers import ParabolaGD
@@ -270,21 +270,7 @@ def test_tidy_rounds_a_log_sliders_stop_to_what_the_student_chose(raw, shown):
 
 
 def test_a_long_diverged_message_stays_inside_its_panel():
-    from helpers import LinearRegression
-    from helpers.data import linear_data
-    from helpers.explorers import Setup
-    from helpers.minibatch import MinibatchGradient
-
-    data = linear_data()
-    loss = LinearRegression(data.x, data.y)
-
-    def runs(lr, B):
-        noisy = Setup(SGD(lr=lr), MinibatchGradient(loss, batch_size=B, seed=0))
-        return {"mini-batch SGD": noisy, "gradient descent (B = n)": SGD(lr=lr)}
-
-    explorer = ContourExplorer(
-        loss, runs, lr=lr_slider(1.0, high=1.0), B=batch_size_slider(1000, 32), steps=200
-    )
+    explorer = batch_size_explorer(lr=1.0)
     assert explorer.status.get_visible() and "diverged" in explorer.status.get_text()
     renderer = explorer.canvas.get_renderer()
     text, panel = explorer.status.get_window_extent(renderer), explorer.ax.bbox

@@ -33,10 +33,14 @@ def loss_gap(losses: np.ndarray, min_value: float) -> np.ndarray:
     return np.maximum(losses - min_value, 1e-300)
 
 
-def off_the_chart_from(gap: np.ndarray, top: float) -> int:
-    """The step from which ``gap`` stays above ``top`` (NaN counts as above), or its length."""
-    inside = np.flatnonzero(gap <= top)
-    return int(inside[-1]) + 1 if inside.size else 0
+def off_the_chart_note(values: np.ndarray, top: float, diverged_at: int) -> str:
+    """ " (off the chart from step j)" when a diverging run's curve ``values`` stays above the
+    panel's ``top`` from step j on (NaN counts as above), well before it overflows at step
+    ``diverged_at``; "" when the two agree. The run overflows only after its curve has left
+    the panel, often many steps earlier: a verdict without this disagrees with the curve."""
+    inside = np.flatnonzero(values <= top)
+    off = int(inside[-1]) + 1 if inside.size else 0
+    return f" (off the chart from step {off})" if off < diverged_at else ""
 
 
 class ContourExplorer(Explorer):
@@ -214,11 +218,8 @@ class ContourExplorer(Explorer):
             self.curves[label].set_data(np.arange(gap.size)[finite], gap[finite])
             k = int(result.diverged_at)
             if 0 <= k <= shown:
-                off = off_the_chart_from(gap, self.loss_ax.get_ylim()[1])
-                # the run overflows only after its curve has left the loss panel, often many
-                # steps earlier: the title says both, or the curve and the verdict disagree
-                # (the banner, in a narrower panel, keeps to the step of the overflow)
-                note = f" (off the chart from step {off})" if off < k else ""
+                # (the title only: the banner, in a narrower panel, keeps to the overflow)
+                note = off_the_chart_note(gap, self.loss_ax.get_ylim()[1], k)
                 verdicts.append(f"{label}: diverged at step {k}{note}")
                 diverged.append(f"{label} diverged at step {k}")
             else:

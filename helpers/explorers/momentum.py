@@ -43,7 +43,7 @@ from ..optimizers.conventions import sutskever_view
 from ..plots import clear_contours, draw_contours
 from ..runner import measured_rate, run
 from ..theory import ema, ema_weights, gd_optimal, momentum_optimal, rate_map
-from .contour import ContourExplorer, off_the_chart_from
+from .contour import ContourExplorer, off_the_chart_note
 
 __all__ = [
     "EMAExplorer",
@@ -322,18 +322,14 @@ class NesterovExplorer(Explorer):
                     artist.set_visible(False)
         self._set_loss_axis(steps, all_gaps)
         if self.classroom:  # two lines at 24 px: a third ran into the loss panel's legend
-            converged = [v for v in verdicts if "diverged" not in v]
-            gaps = "f − f_min: " if converged else ""
-            self.set_title(
-                f"η = {lr:.3g}, β = {beta:g}, step {shown} of {steps} · {gaps}"
-                + " · ".join(verdicts)
-                + "\ngrey: momentum βv · red: gradient step −η∇f · dashed: the step taken"
-            )
-            return
+            lead = " · f − f_min: " if any("diverged" not in v for v in verdicts) else " · "
+            key = "grey: momentum βv · red: gradient step −η∇f"
+        else:
+            lead, key = ": ", "grey arrow: momentum βv · red arrow: gradient step −η∇f"
         self.set_title(
-            f"η = {lr:.3g}, β = {beta:g}, step {shown} of {steps}: "
+            f"η = {lr:.3g}, β = {beta:g}, step {shown} of {steps}{lead}"
             + " · ".join(verdicts)
-            + "\ngrey arrow: momentum βv · red arrow: gradient step −η∇f · dashed: the step taken"
+            + f"\n{key} · dashed: the step taken"
         )
 
     def _set_loss_axis(self, steps, gaps) -> None:
@@ -562,10 +558,8 @@ class RateMapExplorer(Explorer):
         k = int(self.result.diverged_at)
         if k >= 0:
             self.status.set_text(f"diverged at step {k}")
-            off = off_the_chart_from(distance, self.dist_ax.get_ylim()[1])
-            # (the curve leaves the panel long before the run overflows: say both)
-            verdict = f"diverged at step {k}" + (
-                f" (off the chart from step {off})" if off < k else ""
+            verdict = f"diverged at step {k}" + off_the_chart_note(
+                distance, self.dist_ax.get_ylim()[1], k
             )
         else:
             verdict = f"measured {measured_rate(distance):.3f}"

@@ -8,10 +8,15 @@ import numpy as np
 from ..engine import Explorer, StepControls, lr_slider, tidy
 from ..objectives import Parabola
 from ..optimizers import SGD
-from ..runner import run
+from ..runner import BOUND, run
 
 VIEW = 12.0  # the left panel shows x in [−12, 12]
 FLOOR = 1e-8  # the bottom of the log axis; |x| below it (or exactly 0) is drawn there
+
+
+def _power_of_ten(value: float) -> str:
+    """1e6 as "10⁶"."""
+    return "10" + str(round(np.log10(value))).translate(str.maketrans("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹"))
 
 
 class ParabolaGD(Explorer):
@@ -35,7 +40,7 @@ class ParabolaGD(Explorer):
         grid = np.linspace(-VIEW, VIEW, 241)
         left.plot(grid, grid**2, color="0.6", lw=1.5)
         left.set(xlim=(-VIEW, VIEW), ylim=(-5, VIEW**2 + 6), xlabel="$x$", ylabel="$f(x) = x^2$")
-        right.set(yscale="log", xlabel="step $t$", ylabel=r"$|x_t|$", ylim=(FLOOR / 3, 1e6))
+        right.set(yscale="log", xlabel="step $t$", ylabel=r"$|x_t|$", ylim=(FLOOR / 3, BOUND))
         self.right = right
         # |x| = 0 has no place on a log axis: draw it on a labelled floor, never unexplained
         right.axhline(FLOOR, color="0.6", lw=0.8, ls=":")
@@ -89,8 +94,8 @@ class ParabolaGD(Explorer):
         if 0 <= result.diverged_at <= shown:
             # what "diverged" means here, and why it comes later than leaving the view
             verdict = (
-                f"each step multiplies x by {factor}: diverged at step "
-                f"{int(result.diverged_at)} (|x| > 10⁶, the top of the right panel)"
+                f"each step multiplies x by {factor}: diverged at step {int(result.diverged_at)} "
+                f"(|x| > {_power_of_ten(BOUND)}, the top of the right panel)"
             )
         elif x[-1] == 0:
             verdict = f"each step multiplies x by 1 − 2η = {factor}: x = 0 after step 1"

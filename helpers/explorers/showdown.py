@@ -176,9 +176,9 @@ class RaceExplorer(Explorer):
             self.curves[name].set_data(np.arange(budget + 1)[finite], gaps[finite])
             k = int(s.result.diverged_at[best])
             if 0 <= k <= budget:  # only if every η of the sweep diverged within the budget
-                standings.append((np.inf, f"{name:9s}diverged at step {k}"))
+                standings.append((np.inf, name, f"{name:9s}diverged at step {k}"))
             else:
-                standings.append((gaps[-1], f"{name:9s}{s.lrs[best]:<8.2g}{gaps[-1]:.0e}"))
+                standings.append((gaps[-1], name, f"{name:9s}{s.lrs[best]:<8.2g}{gaps[-1]:.0e}"))
         if self._legend is not None:
             self._moving.remove(self._legend)
             self._legend.remove()
@@ -188,9 +188,9 @@ class RaceExplorer(Explorer):
             legend = self.loss_ax.legend(handles=handles, loc="lower left", fontsize=9, ncols=2)
             self._legend = self.moving(legend)
         self.budget_line.set_xdata([budget, budget])
-        standings.sort(key=lambda pair: pair[0])
+        standings.sort(key=lambda entry: entry[0])
         header = [f"{'':9s}{'η':8s}f − f_min"] if standings else []
-        lines = header + [text for _, text in standings]
+        lines = header + [text for _, _, text in standings]
         self.board.set_text("\n".join(lines))
         width = max(map(len, lines), default=0)
         for i, row in enumerate(self.rows):  # every row as wide: right-aligned, left-justified
@@ -202,8 +202,8 @@ class RaceExplorer(Explorer):
             # Within a factor TIE of the lowest is a tie: one run each on a coarse η grid
             # (a grid step is a factor 3.5) cannot tell 6e-4 from 7e-4 apart
             lowest = standings[0][0]
-            leaders = [t.split()[0] for g, t in standings if np.isfinite(g) and g <= TIE * lowest]
-            leaders = leaders or [standings[0][1].split()[0]]
+            leaders = [n for g, n, _ in standings if np.isfinite(g) and g <= TIE * lowest]
+            leaders = leaders or [standings[0][1]]
             if len(leaders) == 1:
                 verdict = f"{leaders[0]} ends lowest"
             elif len(leaders) == 2:
