@@ -901,18 +901,24 @@ class Explorer:
             # A legend the explorer anchored itself (outside the data, say) keeps its place
             # and its columns; the others get one column.
             anchored = old._bbox_to_anchor is not None
-            new = ax.legend(
-                handles,
-                labels,
-                loc=old._loc,
-                # (already in display units, and it follows the panel when the layout moves it)
-                bbox_to_anchor=old._bbox_to_anchor,
-                bbox_transform=IdentityTransform() if anchored else None,
-                ncols=old._ncols if anchored else 1,  # two columns would overflow a panel
-                fontsize=size,
-                frameon=old.get_frame_on(),
-                framealpha=0.85,
-            )
+            columns = old._ncols if anchored else 1  # two columns would overflow a panel
+            while True:  # an anchored legend: as many of its columns as fit the picture
+                new = ax.legend(
+                    handles,
+                    labels,
+                    loc=old._loc,
+                    # (in display units already, and it follows the panel when it moves)
+                    bbox_to_anchor=old._bbox_to_anchor,
+                    bbox_transform=IdentityTransform() if anchored else None,
+                    ncols=columns,
+                    fontsize=size,
+                    frameon=old.get_frame_on(),
+                    framealpha=0.85,
+                )
+                box = new.get_window_extent(renderer)
+                if columns == 1 or (box.x0 >= 0 and box.x1 <= self.figure.bbox.x1):
+                    break
+                columns -= 1  # ("gradient descent (B = n" ran off the right edge at 24 px)
             # A still legend that would hide a third of its panel at 24 px goes above the
             # panels instead, where the title leaves room (legends remade at every update stay).
             legend_box, panel_box = new.get_window_extent(renderer), ax.get_window_extent(renderer)

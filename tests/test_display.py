@@ -463,3 +463,6 @@ def test_a_long_verdict_wraps_inside_the_picture(monkeypatch, classroom):
     renderer = explorer.canvas.get_renderer()
     box = text_box(explorer._title, renderer)
     assert box.x0 >= 0 and box.x1 <= explorer.figure.bbox.x1
+    legend = explorer.loss_ax.get_legend().get_window_extent(renderer)  # "(B = n" was cut
+    assert legend.x0 >= 0 and legend.x1 <= explorer.figure.bbox.x1
+    assert not legend.overlaps(box)

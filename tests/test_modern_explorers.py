@@ -57,6 +57,8 @@ def test_newton_schulz_explorer_shows_the_iteration():
     assert "[0.70, 1.13]" in explorer.title
     explorer.steps.value = 0
     np.testing.assert_allclose(explorer.after.get_ydata(), before)  # nothing happens
+    # and in the picture: each "after" dot on its "before" dot (drawn at height σ, not 0)
+    np.testing.assert_allclose(explorer.before.get_ydata(), explorer.after.get_ydata())
 
 
 def test_schedule_free_explorer_every_control(strict):

@@ -71,8 +71,12 @@ class NewtonSchulzExplorer(Explorer):
         self.dots.set(xscale="log", xlim=(2e-5, 1.5), ylim=(-0.1, 1.6), xlabel=r"$\sigma$ before")
         self.dots.set_ylabel(r"$\sigma$ after $k$ steps")
         self.dots.axhline(1, color="gray", lw=0.8)
+        # "before" at height σ (the dotted identity), so that each "after" dot sits straight
+        # above or below its own value (at height 0 they read as "the values were 0")
+        identity = np.geomspace(2e-5, 1.5, 200)
+        self.dots.plot(identity, identity, "k:", lw=1)
         (self.curve,) = self.ax.plot([], [], color="tab:red", lw=2)
-        (self.before,) = self.dots.plot([], [], "o", color="tab:blue", label="before")
+        (self.before,) = self.dots.plot([], [], "o", color="tab:blue", label="before (σ)")
         (self.after,) = self.dots.plot([], [], "o", color="tab:red", label="after")
         self.dots.legend(loc="upper left", fontsize=9)
         self.moving(self.curve, self.before, self.after, self.add_title())
@@ -88,7 +92,7 @@ class NewtonSchulzExplorer(Explorer):
         self.curve.set_data(self.grid, np.clip(iterate(self.grid, coefficients, k), -0.1, 1.6))
         before = self.singular_values()
         after = iterate(before, coefficients, k)
-        self.before.set_data(before, np.zeros_like(before))
+        self.before.set_data(before, before)
         self.after.set_data(before, np.clip(after, -0.1, 1.6))
         self.set_title(
             f"κ = {self.kappa.value:.3g}, {k} step{'s' * (k != 1)}: the singular values now lie in "

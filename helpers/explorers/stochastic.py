@@ -386,7 +386,12 @@ class NoiseBall(Explorer):
                     f"{gone.sum()} of {runs} runs diverged at step {self.diverged_at} "
                     f"or later; the others: {verdict}"
                 )
-        self.status.set_text(verdict if diverged else "")
+        # the banner short (the title has the details): six lines of it hid the whole panel
+        k = self.diverged_at
+        banner = (
+            f"diverged at step {k}" if gone.all() else f"{gone.sum()} runs diverged (from step {k})"
+        )
+        self.status.set_text(banner if diverged else "")
         self.status.set_visible(diverged)
         epoch = max(math.ceil(t / self.loss.n), 1)
         self.set_title(f"step {t} (epoch {epoch}): ηₜ = {lr_now:.3g}; {verdict}")
