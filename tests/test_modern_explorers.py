@@ -107,3 +107,17 @@ def test_every_label_in_full(monkeypatch, classroom):
     monkeypatch.setenv("COURSE_CLASSROOM", classroom)
     for make in (NewtonSchulzExplorer, ScheduleFreeExplorer, lambda: sign_step_explorer(steps=40)):
         assert every_label_in_full(make()) == []
+
+
+@pytest.mark.parametrize("classroom", ["0", "1"])
+def test_schedule_free_legend_off_the_curves(monkeypatch, classroom):
+    # at η = 0.3 the curves fill the upper right, where the legend once struck them out
+    monkeypatch.setenv("COURSE_CLASSROOM", classroom)
+    explorer = ScheduleFreeExplorer()
+    explorer.lr.value = explorer.lr.options[-1]
+    explorer.render()
+    renderer = explorer.canvas.get_renderer()
+    legend = explorer.ax.get_legend().get_window_extent(renderer)
+    assert not legend.overlaps(explorer.ax.bbox)
+    assert legend.x0 >= 0 and legend.x1 <= explorer.figure.bbox.x1
+    assert not legend.overlaps(explorer._title.get_window_extent(renderer))

@@ -148,7 +148,7 @@ class ScheduleFreeExplorer(Explorer):
             lambda n: AdamWScheduleFree(lr=per_run, warmup_steps=warmup), evaluate_x=True
         )
         self.ax = self.figure.subplots()
-        self.figure.subplots_adjust(left=0.08, right=0.98, bottom=0.13, top=0.86)
+        self.figure.subplots_adjust(left=0.08, right=0.98, bottom=0.13, top=0.78)
         self.ax.set(yscale="log", xlabel="step t", ylabel=rf"$f(\theta_t)$ (mean of {runs} runs)")
         self.ax.set_xlim(0, steps)
         self.ax.set_ylim(1e-2, 5)
@@ -156,7 +156,9 @@ class ScheduleFreeExplorer(Explorer):
         (self.right,) = self.ax.plot([], [], color="0.6", lw=1.5, label="cosine, horizon T")
         (self.wrong,) = self.ax.plot([], [], color="tab:blue", lw=2, label="cosine, horizon H·T")
         (self.sf,) = self.ax.plot([], [], color="tab:orange", lw=2, label="schedule-free (x)")
-        self.ax.legend(loc="upper right")
+        # above the panel: at large η the curves fill its upper right (they struck out
+        # "schedule-free (x)")
+        self.ax.legend(loc="lower center", bbox_to_anchor=(0.5, 1.0), ncols=3, frameon=False)
         self.moving(self.right, self.wrong, self.sf, self.add_title())
         self.refresh()
 
