@@ -44,6 +44,7 @@ from __future__ import annotations
 import base64
 import io
 import math
+import re
 import struct
 import threading
 import traceback
@@ -220,10 +221,18 @@ class ToggleSet(widgets.HBox):
         self.value = tuple(option for option in self.options if option in value)
         self._syncing = False
         for button in self.buttons.values():
+            self._paint(button)
             button.observe(self._clicked, names="value")
         self.observe(self._show, names="value")
 
+    @staticmethod
+    def _paint(button) -> None:
+        # A pressed toggle is only a shade darker than a released one, which a projector
+        # washes out: a chosen option is filled blue (white text) and the rest stay grey.
+        button.button_style = "info" if button.value else ""
+
     def _clicked(self, change) -> None:
+        self._paint(change["owner"])
         if not self._syncing:
             self.value = tuple(o for o, button in self.buttons.items() if button.value)
 
@@ -578,7 +587,9 @@ class Explorer:
         return self._title
 
     def set_title(self, text: str) -> None:
-        self._title.set_text(text)
+        # A number's sign is a real minus (f-strings write a hyphen: "-0.02", "1e-03"), as in
+        # the tick labels; a hyphen between words stays.
+        self._title.set_text(_MINUS.sub("\u2212", text))
 
     def layer(self, name: str, *artists) -> None:
         """Put artists into the cached layer ``name`` (created, above the others, on first use).
@@ -694,6 +705,16 @@ class Explorer:
         ax.draw(renderer)
         self._background = self.canvas.copy_from_bbox(self.figure.bbox)
         self._layer_cache.clear()
+
+    def set_quietly(self, control, value) -> None:
+        """Set a control from inside ``update`` without the refresh its change would start
+        (the update under way draws the new value): a step counter sent back to 0, say."""
+        watched = control.play if isinstance(control, StepControls) else control
+        watched.unobserve(self._on_change, names="value")
+        try:
+            watched.value = value
+        finally:
+            watched.observe(self._on_change, names="value")
 
     def on_structure(self, control, redraw) -> None:
         """When ``control`` changes, call ``redraw()`` (which changes static parts, say another
@@ -915,6 +936,7 @@ class Explorer:
                     frameon=old.get_frame_on(),
                     framealpha=0.85,
                 )
+                _keep_faded(old, new)
                 box = new.get_window_extent(renderer)
                 if columns == 1 or (box.x0 >= 0 and box.x1 <= self.figure.bbox.x1):
                     break
@@ -957,6 +979,7 @@ class Explorer:
                     columnspacing=1.0,
                     handletextpad=0.4,
                 )
+                _keep_faded(old, new)
                 if columns == 1 or new.get_window_extent(renderer).width <= self.figure.bbox.width:
                     break
                 new.remove()
@@ -1014,10 +1037,13 @@ class Explorer:
 
     @property
     def title(self) -> str:
-        """The text of the figure's title line (what the student reads above the plots)."""
+        """The text of the figure's title line (what the student reads above the plots), with
+        the no-break spaces that keep a phrase on one line read as spaces."""
         if self._title is not None:
-            return self._title.get_text()
-        return self.figure.axes[0].get_title() if self.figure.axes else ""
+            text = self._title.get_text()
+        else:
+            text = self.figure.axes[0].get_title() if self.figure.axes else ""
+        return text.replace("\u00a0", " ")
 
     def _repr_mimebundle_(self, **kwargs):
         """The live widget, plus a PNG of the current state for viewers without a kernel
@@ -1073,6 +1099,16 @@ def _wrap_to(text_artist, text: str, room: float, renderer) -> str:
                 line = candidate
         lines.append(line)
     return "\n".join(lines)
+
+
+_MINUS = re.compile(r"-(?=\.?\d)")  # a hyphen before a digit: a minus sign
+
+
+def _keep_faded(old, new) -> None:
+    """A remade legend's entries as faded as the old one's (an explorer fades the entry of a
+    curve switched off; a legend's texts are made anew, its handles copy their alpha)."""
+    for was, now in zip(old.texts, new.texts, strict=False):
+        now.set_alpha(was.get_alpha())
 
 
 def _tick_labels(figure) -> set:

@@ -61,7 +61,7 @@ def batch_size_explorer(lr: float = 0.3, batch_size: int = 32, steps: int = 200)
 
     def runs(lr, B):
         noisy = Setup(SGD(lr=lr), MinibatchGradient(loss, batch_size=B, seed=0))
-        return {"mini-batch SGD": noisy, "gradient descent (B = n)": SGD(lr=lr)}
+        return {"gradient descent (B = n)": SGD(lr=lr), "mini-batch SGD": noisy}  # as in 03
 
     return ContourExplorer(
         loss,

@@ -140,7 +140,7 @@ def test_inspector_draws_the_step_it_shows(strict):
     )
     np.testing.assert_allclose(explorer.eff_lines[1].get_data()[1], view.effective[:, 1])
     assert explorer.cursor.get_xdata()[0] == 3
-    assert explorer.title.startswith("Adam, step 3 of 60: Δθ = (0.0997, -0.0993)")
+    assert explorer.title.startswith("Adam, step 3 of 60: Δθ = (0.0997, −0.0993)")
 
 
 def test_inspector_shows_a_dash_for_missing_quantities(strict):

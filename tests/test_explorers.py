@@ -54,6 +54,23 @@ def test_parabola_explorer_largest_learning_rate_says_diverged(strict):
     assert explorer.message == ""
 
 
+def test_parabola_step_by_step_starts_over_when_eta_changes(strict):
+    explorer = ParabolaGD(lr=0.1, step_by_step=True)
+    renders = []
+    explorer.image.observe(lambda change: renders.append(change), names="value")
+    for _ in range(3):
+        explorer.stepper.advance()
+    np.testing.assert_allclose(explorer.current.get_data()[0], [5.12])  # 10 · 0.8³
+    explorer.lr.value = 0.8  # "set η = 0.8 and step again": the new run starts at step 0
+    assert explorer.stepper.value == 0 and "0 / 20" in explorer.stepper.label.value
+    np.testing.assert_allclose(explorer.current.get_data()[0], [10.0])
+    explorer.stepper.advance()
+    np.testing.assert_allclose(explorer.current.get_data()[0], [-6.0])  # 10 · (1 − 1.6)
+    assert len(renders) == 5  # one picture per change, none for the counter sent back
+    explorer.steps.value = 30  # more steps is the same run: the counter stays
+    assert explorer.stepper.value == 1
+
+
 def test_one_update_per_change_and_the_picture_changes():
     explorer = ParabolaGD()
     before = explorer.image.value

@@ -180,7 +180,7 @@ def test_landscape_explorer_shades_the_flat_region_it_reports(landscape, strict)
     shaded = landscape.panels["Beale"]["overlay"].get_array()[..., 3] > 0
     np.testing.assert_array_equal(shaded, flat)
     assert 0.3 < landscape.flat_fraction == flat.mean()
-    assert landscape.title.startswith("Beale: ‖∇f‖ < 1e-03 × max on 36.2% of the square")
+    assert landscape.title.startswith("Beale: ‖∇f‖ < 1e−03 × max on 36.2% of the square")
 
 
 def test_landscape_explorer_every_control_over_its_whole_range(landscape, strict):

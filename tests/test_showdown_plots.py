@@ -249,6 +249,8 @@ def test_the_optimizers_are_toggle_buttons_and_a_click_races_them(explorer):
     assert explorer.curves["Adam"].get_visible() and not explorer.curves["momentum"].get_visible()
     explorer.contenders.buttons["GD"].value = False
     assert explorer.contenders.value == ("Adam",) and explorer.message == ""
+    styles = {o: b.button_style for o, b in explorer.contenders.buttons.items()}
+    assert styles["Adam"] == "info" and styles["GD"] == ""  # on and off tell apart on a projector
     with pytest.raises(ValueError, match="not among"):
         explorer.contenders.value = ("SGD",)
     explorer.contenders.value = ("GD", "momentum", "Adam")

@@ -9,10 +9,11 @@ import ipywidgets as widgets
 import numpy as np
 import pytest
 from PIL import Image
+from sliders import batch_size_explorer
 
 from helpers import SGD, LinearRegression, run
 from helpers.data import linear_data
-from helpers.engine import batch_size_slider, lr_slider
+from helpers.engine import lr_slider
 from helpers.explorers import ContourExplorer, Setup
 from helpers.explorers.stochastic import (
     SCHEDULE_CHOICES,
@@ -128,7 +129,8 @@ def test_cloud_shows_every_per_sample_gradient_and_their_mean(loss, strict):
     full = loss.grad(theta)
     np.testing.assert_allclose(cloud.points.mean(axis=0), full, atol=1e-12)
     np.testing.assert_allclose(np.ravel(cloud.mean.get_data()), full)
-    assert f"({full[0]:.3g}, {full[1]:.3g})" in cloud.title
+    # (numbers are written with a real minus sign, as on the axes)
+    assert f"({full[0]:.3g}, {full[1]:.3g})".replace("-", "−") in cloud.title
     assert cloud.image.value[:4] == b"\x89PNG"
 
 
@@ -144,7 +146,8 @@ def test_cloud_every_control_over_its_whole_range(loss, strict):
                 assert cloud.message == "", (B, value, cloud.message)
                 theta = np.array([cloud.w.value, cloud.b.value])
                 full = loss.grad(theta)
-                assert f"∇L(θ) ({full[0]:.3g}, {full[1]:.3g})" in cloud.title
+                said = f"∇L(θ) ({full[0]:.3g}, {full[1]:.3g})".replace("-", "−")
+                assert said in cloud.title
                 limit = cloud.gax.get_xlim()[1]
                 assert np.percentile(np.abs(cloud.points), 99) <= limit  # the cloud fits
 
@@ -339,6 +342,30 @@ def test_fair_comparison_largest_learning_rate_says_diverged(fair, strict):
     assert not fair.status.get_visible()
 
 
+def test_fair_comparison_says_when_a_finite_run_leaves_the_chart(fair, strict):
+    fair.lr.value = 1.0  # B = 1000 grows without overflowing in 4 updates
+    gaps = fair._runs[(1000, 1.0)]
+    assert np.isfinite(gaps).all()
+    top = fair.ax.get_ylim()[1]
+    first_off = int(np.flatnonzero(gaps > top)[0]) + 1  # gaps[0] is after update 1
+    assert (gaps[first_off - 1 :] > top).all()
+    assert f"B = 1000 left the chart at update {first_off}" in fair.status.get_text()
+    fair.lr.value = 0.05
+    assert "left the chart" not in fair.status.get_text()
+
+
+def test_fair_comparison_fades_the_legend_entries_switched_off(fair):
+    def alphas():
+        legend = fair.ax.get_legend() or fair.figure.legends[0]
+        return {t.get_text(): (t.get_alpha(), h.get_alpha())
+                for t, h in zip(legend.texts, legend.legend_handles, strict=True)}  # fmt: skip
+
+    assert alphas()["B = 8"] == (0.25, 0.25) and alphas()["B = 1"] == (1.0, 1.0)
+    before = fair.image.value
+    fair.toggles[8].value = True
+    assert alphas()["B = 8"] == (1.0, 1.0) and fair.image.value != before
+
+
 def test_fair_comparison_switching_axes_keeps_each_background(fair):
     first = fair.image.value
     fair.x_axis.value = "updates"
@@ -372,13 +399,7 @@ def test_notebook_03_gd_and_sgd_explorer_over_every_control(loss, strict):
 
 
 def test_notebook_04_batch_size_explorer_over_every_control(loss, strict):
-    def minibatch_and_gd(lr, B):
-        minibatch = Setup(SGD(lr=lr), MinibatchGradient(loss, batch_size=B, seed=0))
-        return {"mini-batch SGD": minibatch, "gradient descent (B = n)": SGD(lr=lr)}
-
-    explorer = ContourExplorer(
-        loss, minibatch_and_gd, lr=lr_slider(0.3, high=1.0), B=batch_size_slider(1000, 32), steps=50
-    )
+    explorer = batch_size_explorer(steps=50)
     B, lr = explorer.named_controls["B"], explorer.named_controls["lr"]
     for size in B.options:
         B.value = size

@@ -33,14 +33,26 @@ def loss_gap(losses: np.ndarray, min_value: float) -> np.ndarray:
     return np.maximum(losses - min_value, 1e-300)
 
 
-def off_the_chart_note(values: np.ndarray, top: float, diverged_at: int) -> str:
-    """ " (off the chart from step j)" when a diverging run's curve ``values`` stays above the
-    panel's ``top`` from step j on (NaN counts as above), well before it overflows at step
-    ``diverged_at``; "" when the two agree. The run overflows only after its curve has left
-    the panel, often many steps earlier: a verdict without this disagrees with the curve."""
+def left_the_chart(values: np.ndarray, top: float, steps=None) -> int | None:
+    """The step from which a curve ``values`` stays above a panel's ``top`` (NaN counts as
+    above), or None if it ends on the chart. ``steps`` are the step numbers of ``values``
+    (by default 0, 1, 2, …)."""
     inside = np.flatnonzero(values <= top)
     off = int(inside[-1]) + 1 if inside.size else 0
-    return f" (off the chart from step {off})" if off < diverged_at else ""
+    if off >= len(values):
+        return None
+    return off if steps is None else int(steps[off])
+
+
+def off_the_chart_note(values: np.ndarray, top: float, diverged_at: int) -> str:
+    """ " (off the chart from step j)" when a diverging run's curve ``values`` stays above the
+    panel's ``top`` from step j on, well before it overflows at step ``diverged_at``; "" when
+    the two agree. The run overflows only after its curve has left the panel, often many
+    steps earlier: a verdict without this disagrees with the curve."""
+    off = left_the_chart(values, top)
+    # no-break spaces: a wrapped title keeps "(off the chart from step j)" on one line
+    note = f"(off the chart from step {off})".replace(" ", "\u00a0")
+    return f" {note}" if off is not None and off < diverged_at else ""
 
 
 class ContourExplorer(Explorer):
@@ -95,12 +107,18 @@ class ContourExplorer(Explorer):
         self.loss_ax.grid(True, which="major", alpha=0.3)
         labels = list(self._optimizers())
         self.paths, self.ends, self.curves = {}, {}, {}
-        for label, color in zip(labels, COLORS, strict=False):
+        for i, (label, color) in enumerate(zip(labels, COLORS, strict=False)):
+            # Each run is drawn wider than the ones drawn over it: two runs that agree (heavy
+            # ball's first step is GD's, and both can leave the chart on it) show as a line
+            # with a coloured edge, not as the last run alone.
+            wider = 1.2 * (len(labels) - 1 - i)
             (self.paths[label],) = self.ax.plot(
-                [], [], "-o", color=color, ms=2.5, lw=1.4, label=label
+                [], [], "-o", color=color, ms=2.5 + wider, lw=1.4 + wider, label=label
             )
             (self.ends[label],) = self.ax.plot([], [], "o", color=color, ms=7, mec="white")
-            (self.curves[label],) = self.loss_ax.plot([], [], color=color, lw=1.6, label=label)
+            (self.curves[label],) = self.loss_ax.plot(
+                [], [], color=color, lw=1.6 + wider, label=label
+            )
         (self.start,) = self.ax.plot([], [], "s", color="black", ms=6)
         self.status = status_text(self.ax, 0.02, 0.97)
         self.moving(

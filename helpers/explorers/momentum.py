@@ -411,7 +411,15 @@ class RateMapExplorer(Explorer):
         )
         map_ax.set(xlabel=r"learning rate $\eta$", ylabel=r"momentum $\beta$")
         (self.marker,) = map_ax.plot(
-            [], [], "o", color="tab:red", mec="white", ms=11, mew=2, label="your (η, β)"
+            [],
+            [],
+            "o",
+            color="tab:red",
+            mec="white",
+            ms=11,
+            mew=2,
+            clip_on=False,
+            label="your (η, β)",  # whole at the map's edges (η at its maximum, β = 0)
         )
         (self.best,) = map_ax.plot(
             [], [], "*", color="gold", mec="black", ms=17, clip_on=False, label="optimal (η*, β*)"

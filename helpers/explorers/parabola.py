@@ -70,7 +70,7 @@ class ParabolaGD(Explorer):
             fontweight="bold",
         )
         self.moving(self.zigzag, self.current, self.distance, self.note, self.add_title())
-        self._shown_steps = None
+        self._shown_steps = self._shown_lr = None
         self.refresh()
 
     def update(self) -> None:
@@ -82,6 +82,10 @@ class ParabolaGD(Explorer):
             if self.stepper:
                 self.stepper.play.max = steps
         result = run(SGD(lr=lr), self.objective, self.objective.x0, steps)
+        if self.stepper and lr != self._shown_lr and self._shown_lr is not None:
+            # a new η is a new run: step it from the start ("set η = 0.8 and step again")
+            self.set_quietly(self.stepper, 0)
+        self._shown_lr = lr
         shown = min(self.stepper.value, steps) if self.stepper else steps
         x = result.path[: shown + 1, 0]
         x = x[np.isfinite(x)]
@@ -89,7 +93,7 @@ class ParabolaGD(Explorer):
         self.current.set_data(x[-1:], x[-1:] ** 2)
         self.distance.set_data(np.arange(x.size), np.maximum(np.abs(x), FLOOR))
 
-        factor = f"{1 - 2 * lr:.3g}".replace("-", "−")  # a real minus sign
+        factor = f"{1 - 2 * lr:.3g}"
         outside = np.flatnonzero(np.abs(x) > VIEW)
         if 0 <= result.diverged_at <= shown:
             # what "diverged" means here, and why it comes later than leaving the view

@@ -15,7 +15,7 @@ from ..display import CLASSROOM_TEXT_PX, display_settings
 from ..engine import Explorer, ToggleSet, function_picker
 from ..objectives import Objective
 from ..plots import draw_contours
-from ..plots.showdown import COLORS
+from ..plots.showdown import COLORS, LINESTYLES
 from ..showdown import FLOOR, OPTIMIZERS, best_at, sweep
 
 __all__ = ["RaceExplorer"]
@@ -89,9 +89,10 @@ class RaceExplorer(Explorer):
         self.paths, self.ends, self.curves = {}, {}, {}
         for name in OPTIMIZERS:
             color = COLORS[name]
-            self.curves[name] = self.loss_ax.plot([], [], color=color, lw=2, label=name)[0]
+            style = LINESTYLES[name]
+            self.curves[name] = self.loss_ax.plot([], [], style, color=color, lw=2, label=name)[0]
             for function, ax in self.maps.items():
-                self.paths[function, name] = ax.plot([], [], "-", color=color, lw=1.6)[0]
+                self.paths[function, name] = ax.plot([], [], style, color=color, lw=1.6)[0]
                 self.ends[function, name] = ax.plot([], [], "o", color=color, ms=7, mec="white")[0]
         self._legend = None  # drawn at every update, with the chosen optimizers only
         self.budget_line = self.loss_ax.axvline(self.budget.value, color="black", ls=":", lw=1.2)

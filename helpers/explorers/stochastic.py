@@ -37,6 +37,7 @@ from ..plots import draw_contours
 from ..plots.stochastic import BATCH_COLORS, covariance_ellipse, window_means
 from ..schedules import schedule
 from ..theory import minibatch_variance, noise_ball, noise_ball_gap
+from .contour import left_the_chart
 
 __all__ = [
     "GradientCloud",
@@ -290,7 +291,9 @@ class NoiseBall(Explorer):
         )  # fmt: skip
         for epoch in range(1, epochs + 1):
             self.lax.axvline(epoch * loss.n, color="0.7", ls=":", lw=1)
-            self.lax.text((epoch - 0.5) * loss.n, 2e-6, f"epoch {epoch}", ha="center", color="0.4")
+            # (classroom text is too wide for "epoch 2" in every third of the panel: a number)
+            label = f"epoch {epoch}" if epoch == 1 or not self.classroom else str(epoch)
+            self.lax.text((epoch - 0.5) * loss.n, 2e-6, label, ha="center", color="0.4")
         self.lax.grid(True, which="major", alpha=0.3)
         (self.path,) = self.ax.plot([], [], "-", color="tab:orange", lw=0.8)
         self.cloud = self.ax.scatter([], [], s=6, color="tab:blue", zorder=3)
@@ -457,9 +460,26 @@ class FairComparison(Explorer):
         self.status = status_text(self.ax, 0.98, 0.97)
         self.status.set_horizontalalignment("right")
         self.moving(*self.curves.values(), self.status, self.add_title(fontsize=11))
+        for toggle in self.toggles.values():  # the legend is drawn once, with the background
+            self.on_structure(toggle, self._fade_switched_off)
+        self._fade_switched_off()
         self._axis = None
         self._runs = {}
         self.refresh()
+
+    def _fade_switched_off(self) -> None:
+        """Fade the legend entries of the batch sizes switched off: the legend keys the
+        toggles' colours, and a bright entry for a curve not drawn read as a missing curve."""
+        labels = {curve.get_label(): b for b, curve in self.curves.items()}
+        for legend in [self.ax.get_legend(), *self.figure.legends]:
+            if legend is None:
+                continue
+            for text, handle in zip(legend.texts, legend.legend_handles, strict=True):
+                b = labels.get(text.get_text())
+                if b is not None:
+                    alpha = 1.0 if self.toggles[b].value else 0.25
+                    text.set_alpha(alpha)
+                    handle.set_alpha(alpha)
 
     def x_values(self, batch_size: int, t: np.ndarray) -> np.ndarray:
         """Where updates number ``t`` (1, 2, …) at batch size B sit on the chosen x-axis."""
@@ -509,6 +529,11 @@ class FairComparison(Explorer):
             t, averaged = window_means(gaps)
             curve.set_data(self.x_values(b, t), averaged)
             if np.isfinite(gaps).all():
+                # A run can end far above the chart without overflowing (B = 1000 at η = 1):
+                # the banner says so, beside the runs that diverged (the title has no room).
+                off = left_the_chart(averaged, self.ax.get_ylim()[1], t)
+                if off is not None:
+                    diverged.append(f"B = {b} left the chart at update {off}")
                 verdicts.append(f"B = {b}: {averaged[-1]:.2g}")
             else:
                 k = int(np.argmin(np.isfinite(gaps))) + 1

@@ -36,11 +36,17 @@ COLORS = {
     "Adam": "tab:red",
     "AdamW": "tab:purple",
 }
+# A variant dashed over its parent's solid line (Nesterov over momentum, AdamW over Adam): the
+# two often run together, and a solid line on top hid the one under it.
+LINESTYLES = {name: "--" if name in ("Nesterov", "AdamW") else "-" for name in COLORS}
 
 
 def _legend_on_top(figure, names, **kwargs):
     """One legend for all panels, above them, so that it hides no curve."""
-    handles = [Line2D([], [], color=COLORS[name], lw=2.5, label=name) for name in names]
+    handles = [
+        Line2D([], [], color=COLORS[name], ls=LINESTYLES[name], lw=2.5, label=name)
+        for name in names
+    ]
     figure.legend(handles=handles, loc="outside upper center", ncols=len(names), fontsize=12)
 
 
@@ -52,7 +58,7 @@ def sensitivity(sweeps: dict[str, dict]):
     for ax, (function, by_optimizer) in zip(axes.flat, sweeps.items(), strict=True):
         for name, s in by_optimizer.items():
             gaps = np.where(np.isfinite(s.gaps), s.gaps, np.nan)
-            ax.plot(s.lrs, gaps, color=COLORS[name], lw=1.8, label=name)
+            ax.plot(s.lrs, gaps, LINESTYLES[name], color=COLORS[name], lw=1.8, label=name)
             ax.plot([s.best_lr], [s.best_gap], "o", color=COLORS[name], ms=8, mec="black")
         ax.set_xscale("log")
         ax.set_yscale("log")
@@ -73,7 +79,9 @@ def race_contours(objectives: dict[str, Objective], races: dict[str, dict]):
         draw_contours(ax, objective, resolution=100, levels=14)
         for name, result in races[function].items():
             path = result.path[np.all(np.isfinite(result.path), axis=-1)]
-            ax.plot(path[:, 0], path[:, 1], "-", color=COLORS[name], lw=1.6, label=name)
+            ax.plot(
+                path[:, 0], path[:, 1], LINESTYLES[name], color=COLORS[name], lw=1.6, label=name
+            )
             ax.plot(path[-1:, 0], path[-1:, 1], "o", color=COLORS[name], ms=8, mec="white")
         ax.plot(*objective.x0, "s", color="black", ms=8)
         ax.set_title(function, fontsize=14)
@@ -90,7 +98,10 @@ def _still_background(objective: Objective, races: dict, figsize, dpi) -> np.nda
     ax = figure.add_axes((0, 0, 1, 1))
     draw_contours(ax, objective, resolution=100, filled=False, levels=14)
     ax.plot(*objective.x0, "s", color="black", ms=7)
-    handles = [Line2D([], [], color=COLORS[name], lw=2.5, label=name) for name in races]
+    handles = [
+        Line2D([], [], color=COLORS[name], ls=LINESTYLES[name], lw=2.5, label=name)
+        for name in races
+    ]
     ax.legend(handles=handles, loc="lower left", fontsize=10, ncols=2, framealpha=0.9)
     ax.set_axis_off()
     canvas.draw()
@@ -117,7 +128,7 @@ def race_animation(
     steps = next(iter(races.values())).steps
     lines, heads = {}, {}
     for name in races:
-        (lines[name],) = ax.plot([], [], "-", color=COLORS[name], lw=2)
+        (lines[name],) = ax.plot([], [], LINESTYLES[name], color=COLORS[name], lw=2)
         (heads[name],) = ax.plot([], [], "o", color=COLORS[name], ms=8, mec="white")
     title = ax.text(
         0.5, 0.98, "", transform=ax.transAxes, ha="center", va="top", fontsize=14,
@@ -143,8 +154,10 @@ def training_curves(histories: dict[str, dict]):
     figure, (by_epoch, by_time) = new_figure(13.0, 5.0, ncols=2)
     for name, h in histories.items():
         losses = np.asarray(h["losses"])
-        by_epoch.plot(np.arange(1, losses.size + 1), losses, color=COLORS[name], lw=2)
-        by_time.plot(h["seconds"], losses, color=COLORS[name], lw=2)
+        by_epoch.plot(
+            np.arange(1, losses.size + 1), losses, LINESTYLES[name], color=COLORS[name], lw=2
+        )
+        by_time.plot(h["seconds"], losses, LINESTYLES[name], color=COLORS[name], lw=2)
     by_epoch.set_xlabel("epoch", fontsize=13)
     by_time.set_xlabel("seconds on this machine", fontsize=13)
     for ax in (by_epoch, by_time):
