@@ -536,6 +536,9 @@ class Explorer:
                 max_width=f"{self.screen_size[0]}px",
                 height="auto",
                 object_fit="contain",
+                # no margin: 100 % of the column plus the widget's 2 px margins overflowed the
+                # box and put a horizontal scroll bar under every picture
+                margin="0",
             ),
         )
         self._laid_out = not self.classroom  # classroom mode re-lays the figure at first render

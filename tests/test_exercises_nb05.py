@@ -18,7 +18,9 @@ from helpers.exercises import nb05
         (9, False, "mean age"),
         (21.85, False, "whole number"),
         (21, False, "just below 0.9"),
-        (40, False, "solve 1 − 0.9^N ≥ 0.9"),
+        (15, False, "solve 1 − 0.9^N ≥ 0.9"),
+        (23, False, "the fewest N"),  # enough weight, but not the fewest values
+        (40, False, "the fewest N"),
     ],
 )
 def test_ema_steps_feedback(answer, correct, says):
@@ -69,6 +71,12 @@ def test_typical_momentum_mistakes_are_named_with_their_step(wrong, step, quanti
     assert "βv + g" not in feedback.message and "beta * velocity + grad" not in feedback.message
 
 
+def test_values_returned_in_the_wrong_order_are_named():
+    feedback = nb05.momentum_step(lambda *args: right(*args)[::-1])
+    assert feedback.correct is False and "wrong order" in feedback.message
+    assert "returned (velocity, theta); return (theta, velocity)" in feedback.message
+
+
 def test_a_hard_coded_beta_fails_on_the_second_setting():
     feedback = nb05.momentum_step(lambda th, g, v, lr, b: right(th, g, v, lr, 0.9))
     assert feedback.correct is False and "β = 0.5" in feedback.message
@@ -112,6 +120,9 @@ def test_the_students_arrays_cannot_corrupt_the_check():
         (0.2, False, "widens"),
         (2 / 1.9, False, "wrong side"),
         (3.31, False, "optimal η*"),
+        (3.78, False, "close"),  # the explorer's last converging stop
+        (3.795, False, "close"),
+        (3.7, False, "z = −1"),
         (5, False, "z = −1"),
     ],
 )

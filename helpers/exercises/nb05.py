@@ -7,6 +7,7 @@ first step and the first quantity that differ, naming the mistake when it is a k
 
 from __future__ import annotations
 
+import itertools
 import math
 import warnings
 from collections.abc import Callable
@@ -25,6 +26,15 @@ __all__ = ["ema_steps", "max_lr", "momentum_step", "step_rule"]
 def ema_steps(answer) -> Feedback:
     """Exercise 1: the fewest newest values whose EMA weights (β = 0.9) sum to at least 90 %."""
     exact = math.log(0.1) / math.log(0.9)  # 1 − 0.9^N = 0.9
+    enough = _number(answer)
+    if enough is not None and enough == int(enough) and enough > math.ceil(exact):
+        # (the check of "solve 1 − 0.9^N ≥ 0.9" passes, but the question asks for the fewest)
+        return Feedback(
+            False,
+            f"n_values = {enough:g} is not it: its values carry 1 − 0.9^{enough:g} = "
+            f"{1 - 0.9**enough:.3f} of the weight, which is enough, but fewer values are "
+            "enough too. The question asks for the fewest N with 1 − 0.9^N ≥ 0.9.",
+        )
     return check_number(
         answer,
         math.ceil(exact),
@@ -36,13 +46,21 @@ def ema_steps(answer) -> Feedback:
             9: "that is the mean age β/(1 − β), not a count of values with 90 % of the weight.",
             exact: f"{exact:.4g} is where 1 − β^N = 0.9 exactly, but N counts values: "
             "it must be a whole number, and the sum must reach at least 90 %.",
-            math.floor(exact): "close: but 1 − 0.9^N is still just below 0.9 there; "
+            math.floor(exact): "close, but 1 − 0.9^N is still just below 0.9 there; "
             "check the sum at your N.",
         },
         hint="The newest N values carry 1 − β^N of the weight; solve 1 − 0.9^N ≥ 0.9 for N.",
         explanation="1 − 0.9²¹ = 0.891 falls short, 1 − 0.9²² = 0.902 is enough: the old values "
         "still carry a tenth of the average, which is why a window of 10 is only a rule of thumb.",
     )
+
+
+def _number(answer) -> float | None:
+    """``answer`` as a float, or None when it is not a number (check_number says so)."""
+    try:
+        return float(answer)
+    except (TypeError, ValueError):
+        return None
 
 
 # -- 2. write the update rule ------------------------------------------------------------------
@@ -103,6 +121,14 @@ def step_rule(
                 return Feedback(
                     False, f"Step {t}: <code>{name}</code> should be an array of shape {shape}."
                 )
+        swapped = _reordered(values, expected)
+        if swapped is not None:
+            return Feedback(
+                False,
+                f"Step {t} ({setting}): your values are right but in the wrong order: you "
+                f"returned ({', '.join(names[j] for j in swapped)}); return "
+                f"({', '.join(names)}).",
+            )
         order = list(range(1, len(names))) + [0]  # the state first (it is computed first), θ last
         for i in order:
             if np.allclose(values[i], expected[i], rtol=1e-9, atol=1e-12):
@@ -128,6 +154,21 @@ def step_rule(
                         break
             return Feedback(False, message)
         state = tuple(expected)
+    return None
+
+
+def _reordered(values, expected) -> tuple[int, ...] | None:
+    """The order of ``expected``'s entries in which ``values`` holds them, when that is not
+    the order asked for ((velocity, θ) for (θ, velocity)); None otherwise."""
+
+    def same(a, b):
+        return a.shape == b.shape and np.allclose(a, b, rtol=1e-9, atol=1e-12)
+
+    if all(same(v, e) for v, e in zip(values, expected, strict=True)):
+        return None
+    for order in itertools.permutations(range(len(values))):
+        if all(same(values[i], expected[j]) for i, j in enumerate(order)):
+            return order
     return None
 
 
@@ -249,14 +290,25 @@ def momentum_step(my_momentum_step) -> Feedback:
 def max_lr(answer) -> Feedback:
     """Exercise 3: the largest η for which heavy ball with β = 0.9 converges when L = 1."""
     beta = 0.9
+    border = 2 * (1 + beta)
+    near = _number(answer)
+    if near is not None and 0.97 * border <= near < border * (1 - 1e-3):
+        # 3.78 is the largest stop of the explorer's η slider (steps of 0.02) that converges
+        return Feedback(
+            False,
+            f"largest_lr = {near:g} is not it, but close: there the run still converges, "
+            "so the border lies a little higher. (On the rate map's grid of 0.02 the last "
+            "converging stop is just below the border.) The question asks for the border "
+            "itself, the η where the rate reaches 1: solve for it at z = −1.",
+        )
     return check_number(
         answer,
-        2 * (1 + beta),
+        border,
         name="largest_lr",
         rtol=1e-3,
         mistakes={
             2.0: "that is plain gradient descent's threshold 2/L; momentum moves the border.",
-            1 + beta: "close in form, but a factor is missing: redo the algebra at z = −1.",
+            1 + beta: "similar in form, but a factor is missing: redo the algebra at z = −1.",
             2 / (1 - beta): "that is 2/L times the long-run amplification 1/(1 − β) on a "
             "constant slope; the border is set by an oscillating mode, not by a slope.",
             2 * (1 - beta): "momentum does not shrink the stable range; it widens it.",

@@ -294,6 +294,12 @@ class NesterovExplorer(Explorer):
             if 0 <= diverged_at <= shown:
                 verdicts.append(f"{name}: diverged at step {diverged_at}")
                 status.set_text(f"diverged at step {diverged_at}")
+            elif diverged_at > shown:  # it will: say so now (at η = 4 the curves leave at once)
+                said = f"{gap[shown]:.2g}, diverges at step {diverged_at}"
+                verdicts.append(
+                    f"{name} {said}" if self.classroom else f"{name}: f − f_min = {said}"
+                )
+                status.set_text(f"diverges at step {diverged_at}")
             elif self.classroom:  # "f − f_min" once, in front (see the title below)
                 verdicts.append(f"{name} {gap[shown]:.2g}")
                 status.set_text("")
@@ -388,7 +394,7 @@ class RateMapExplorer(Explorer):
         map_ax, self.ax, self.dist_ax = self.figure.subplots(
             1, 3, gridspec_kw={"width_ratios": ratios}
         )
-        self.figure.subplots_adjust(left=0.05, right=0.99, bottom=0.12, top=0.82, wspace=0.42)
+        self.figure.subplots_adjust(left=0.05, right=0.975, bottom=0.12, top=0.82, wspace=0.42)
         self.map_ax = map_ax
         cmap = self._colormap()
         self.map_image = map_ax.imshow(
@@ -451,8 +457,8 @@ class RateMapExplorer(Explorer):
             [], [], "--", color="black", lw=1.2, label=r"$\mathrm{rate}^t$ from the map"
         )
         (self.best_distance,) = self.dist_ax.plot(
-            [], [], color="goldenrod", lw=1.4, label="run at (η*, β*)"
-        )
+            [], [], color="goldenrod", lw=1.4, label="run at (η*, β*)", clip_on=False
+        )  # (unclipped: at κ = 1 it reaches θ* in one step and is drawn along the bottom)
         # One legend above the panels, outside every axes: nothing drawn later can cover it.
         if self.classroom:  # one row at 24 px, so the panels get its height: each pair's
             # point and its run share an entry (a line through the marker)
@@ -537,7 +543,9 @@ class RateMapExplorer(Explorer):
         best = run(SGD(lr=lr_star, momentum=beta_star), q, q.x0, self.n_steps)
         self.best_distance.set_data(
             np.arange(self.n_steps + 1),
-            np.maximum(np.linalg.norm(best.path - q.center, axis=-1), FLOOR),
+            # a run that is at θ* (the optimum at κ = 1, after one step) on the bottom edge:
+            # the optimum never diverges, so nothing of it leaves the panel at the top
+            np.maximum(np.linalg.norm(best.path - q.center, axis=-1), self.dist_ax.get_ylim()[0]),
         )
         self._kappa_shown = self.kappa.value
         self.redraw_layer("κ map")  # and the layers above it; the axes themselves are unchanged

@@ -180,6 +180,13 @@ def check_aspect_ratios(page, scope: str) -> None:
                     f"{g['height']:.0f}, image {g['natural']}"
                 )
                 assert g["width"] <= g["column"] + 0.5, f"explorer {i} is wider than the column"
+                # nothing in the explorer scrolls sideways (2 px image margins once put a
+                # scroll bar under every picture)
+                boxes = explorers.nth(i).evaluate(
+                    "e => [e, ...e.querySelectorAll('.widget-box')]"
+                    ".map(b => b.scrollWidth - b.clientWidth)"
+                )
+                assert max(boxes) <= 0, f"explorer {i} at {target}px scrolls sideways: {boxes}"
                 # Drawn for the screen: at least as many image pixels as device pixels.
                 assert g["natural"][0] >= g["width"] * g["density"] - 1, (
                     f"explorer {i}: {g['natural'][0]} image px for {g['width']:.0f} CSS px at "
