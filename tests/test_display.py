@@ -466,3 +466,46 @@ def test_a_long_verdict_wraps_inside_the_picture(monkeypatch, classroom):
     legend = explorer.loss_ax.get_legend().get_window_extent(renderer)  # "(B = n" was cut
     assert legend.x0 >= 0 and legend.x1 <= explorer.figure.bbox.x1
     assert not legend.overlaps(box)
+
+
+def test_titles_break_where_a_word_by_word_wrap_breaks_them():
+    """The engine's quick wrap (a measurement or a few per line) breaks a title exactly where
+    measuring it word by word does, and every line fits."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+
+    from helpers.engine import _wrap_to
+
+    figure = Figure(figsize=(9, 4), dpi=100)
+    renderer = FigureCanvasAgg(figure).get_renderer()
+    title = figure.suptitle("", fontsize=14)
+
+    def width(line):
+        title.set_text(line)
+        return title.get_window_extent(renderer).width
+
+    def word_by_word(text, room):
+        lines = []
+        for paragraph in text.split("\n"):
+            line = ""
+            for word in paragraph.split(" "):
+                candidate = f"{line} {word}" if line else word
+                if line and width(candidate) > room:
+                    lines.append(line)
+                    line = word
+                else:
+                    line = candidate
+            lines.append(line)
+        return "\n".join(lines)
+
+    rng = np.random.default_rng(0)
+    words = "η = 0.5 · GD: diverged at step 36 (off the chart from step 7) heavy ball f − f_min"
+    vocabulary = words.split(" ") + ["$\\beta$", "W", "mmmmmmmmmmmmmmmmmmmmmm"]
+    for room in (150, 400, 880):
+        for _ in range(15):
+            text = " ".join(rng.choice(vocabulary, size=rng.integers(1, 40)))
+            if rng.random() < 0.3:
+                text += "\n" + " ".join(rng.choice(vocabulary, size=8))
+            wrapped = _wrap_to(title, text, room, renderer)
+            assert wrapped == word_by_word(text, room), (room, text)
+            assert all(width(line) <= room or " " not in line for line in wrapped.split("\n"))

@@ -294,18 +294,15 @@ class NesterovExplorer(Explorer):
             if 0 <= diverged_at <= shown:
                 verdicts.append(f"{name}: diverged at step {diverged_at}")
                 status.set_text(f"diverged at step {diverged_at}")
-            elif diverged_at > shown:  # it will: say so now (at η = 4 the curves leave at once)
-                said = f"{gap[shown]:.2g}, diverges at step {diverged_at}"
-                verdicts.append(
-                    f"{name} {said}" if self.classroom else f"{name}: f − f_min = {said}"
-                )
-                status.set_text(f"diverges at step {diverged_at}")
-            elif self.classroom:  # "f − f_min" once, in front (see the title below)
-                verdicts.append(f"{name} {gap[shown]:.2g}")
-                status.set_text("")
             else:
-                verdicts.append(f"{name}: f − f_min = {gap[shown]:.2g}")
-                status.set_text("")
+                verdicts.append(
+                    f"{name} {gap[shown]:.2g}"  # "f − f_min" once, in front (the title below)
+                    if self.classroom
+                    else f"{name}: f − f_min = {gap[shown]:.2g}"
+                )
+                # a run that will diverge says so now (at η = 4 the curves leave the chart at
+                # once); the panel's banner, since the title has no room for it
+                status.set_text(f"diverges at step {diverged_at}" if diverged_at > shown else "")
             status.set_visible(bool(status.get_text()))
             # the next step, decomposed: θ → (θ + βv) → θ + βv − η∇f(gradient point)
             has_next = shown < steps and (diverged_at < 0 or shown + 1 < diverged_at)
