@@ -48,6 +48,10 @@ class Objective:
     min_value: float = 0.0
     bounds: np.ndarray  # shape (dim, 2): (low, high) per coordinate, good for plots
     x0: np.ndarray  # shape (dim,): default start
+    # how the course writes this function's distance from its minimum, in text and as an axis
+    # label: f for the test functions, L for a loss on data (notebooks 01, 03 and 04)
+    gap_text: str = "f − f_min"
+    gap_label: str = r"$f(\theta_t) - f_{min}$"
 
     def value(self, x):
         raise NotImplementedError
@@ -265,6 +269,8 @@ class LinearRegression(Objective):
 
     name = "linear regression (MSE)"
     axis_labels = ("slope $w$", "intercept $b$")
+    gap_text = "L − L*"
+    gap_label = r"$L(\theta_t) - L^*$"
 
     def __init__(self, x, y):
         self.x = np.asarray(x, dtype=float).ravel()

@@ -476,3 +476,10 @@ def test_noise_ball_with_every_run_diverged_draws_no_theory_and_keeps_its_banner
     ball.render()
     box = ball.status.get_bbox_patch().get_window_extent(ball.canvas.get_renderer())
     assert box.x1 <= ball.ax.bbox.x1 + ball.display.density  # not into the zoom panel
+
+
+def test_a_loss_on_data_is_written_l_minus_l_star(strict):
+    explorer = batch_size_explorer(steps=20)  # the regression loss: L, as the notebooks write it
+    assert explorer.loss_ax.get_ylabel() == r"$L(\theta_t) - L^*$"
+    assert "gradient descent (B = n): L − L* = " in explorer.title
+    assert "f − f_min" not in explorer.title

@@ -170,6 +170,7 @@ class ContourExplorer(Explorer):
                 slider.min, slider.max = -1e9, 1e9  # widen first: min ≤ max at every moment
                 slider.min, slider.max, slider.value = low, high, start
         self._quiet = False
+        self.loss_ax.set_ylabel(objective.gap_label)  # L − L* for a loss on data, else f − f_min
         self._draw_landscape(objective)
 
     def _draw_landscape(self, objective: Objective) -> None:
@@ -242,7 +243,7 @@ class ContourExplorer(Explorer):
                 diverged.append(f"{label} diverged at step {k}")
             else:
                 shown_gap = "0" if gap[-1] <= 1e-300 else f"{gap[-1]:.2g}"
-                verdicts.append(f"{label}: f − f_min = {shown_gap}")
+                verdicts.append(f"{label}: {self.objective.gap_text} = {shown_gap}")
         self.start.set_data([x0[0]], [x0[1]])
         # wrapped to the panel's width (a bold character is about 0.63 of its font size wide),
         # in points, so that a long run name never spills into the next panel at any pixel
