@@ -126,3 +126,51 @@ def test_final_is_a_copy_so_keeping_it_does_not_keep_the_path():
     end = result.final
     assert not np.shares_memory(end, result.path)
     np.testing.assert_array_equal(end, result.path[-1])
+
+
+# -- what a first mutation run showed no test would notice ----------------------------------------
+def test_zero_steps_is_the_start_alone():
+    result = run(SGD(lr=0.1), Parabola(), [3.0], steps=0)
+    np.testing.assert_array_equal(result.path, [[3.0]])
+    assert result.losses.tolist() == [9.0] and result.diverged_at == -1
+
+
+def test_x0_without_axes_is_refused_and_the_message_says_why():
+    with pytest.raises(ValueError, match="x0 must have at least one axis"):
+        run(SGD(lr=0.1), Parabola(), 3.0, steps=2)
+
+
+def test_a_gradient_function_replaces_the_objectives_and_gets_the_step():
+    seen = []
+
+    def gradient(theta, t):
+        seen.append((theta.copy(), t))
+        return np.array([float(t)])  # not x²'s gradient 2x: the path must follow this one
+
+    result = run(SGD(lr=0.5), Parabola(), [1.0], steps=3, gradient=gradient)
+    np.testing.assert_allclose(result.path[:, 0], [1.0, 0.5, -0.5, -2.0])  # θ − 0.5·t
+    assert [t for _, t in seen] == [1, 2, 3]
+    np.testing.assert_allclose([theta[0] for theta, _ in seen], [1.0, 0.5, -0.5])
+    np.testing.assert_allclose(result.losses, result.path[:, 0] ** 2)  # still the full loss
+
+
+@pytest.mark.parametrize("steps", [256, 257, 300, 600])
+def test_divergence_is_found_past_the_first_chunk_of_steps(steps):
+    # a gradient of −θ grows x by 1.01 a step (η = 0.01); started just above 10 / 1.01^steps,
+    # x passes the bound 10 on the last step: one chunk boundary (256 steps) after another
+    crossing = steps
+    x0 = 10 / 1.01**crossing * 1.0001
+    result = run(SGD(lr=0.01), Parabola(), [x0], steps=steps, bound=10.0,
+                 gradient=lambda theta, t: -theta)  # fmt: skip
+    assert result.diverged_at == crossing
+    assert np.isnan(result.path[crossing:]).all() and np.isfinite(result.path[:crossing]).all()
+
+
+def test_a_start_beyond_the_bound_is_nan_from_step_zero():
+    result = run(SGD(lr=0.1), Parabola(), [np.inf], steps=3)
+    assert result.diverged_at == 0
+    assert np.isnan(result.path).all() and np.isnan(result.losses).all()
+
+
+def test_exactly_at_the_bound_is_not_beyond_it():
+    assert run(SGD(lr=0.0), Parabola(), [5.0], steps=2, bound=5.0).diverged_at == -1
