@@ -793,6 +793,18 @@ class Explorer:
         if self.classroom and self._laid_out:  # (before, _fit_classroom enlarges it)
             fontsize = _classroom_size_of(fontsize, self.screen_dpi)
         ax.set_title(text, fontsize=fontsize)
+        if self.classroom and self._laid_out:  # and breaks it, as it broke the first title
+            # (05's Nesterov titles ran into each other after the function changed)
+            renderer = self.canvas.get_renderer()
+            _two_lines_if_long(ax.title, ax.get_window_extent(renderer).width, renderer)
+            # a top tick label of the new axis ("3" on Rosenbrock) can reach higher than the
+            # first one the layout made room for: lift a title that would touch it
+            top = max((t.get_window_extent(renderer).y1 for t in ax.get_yticklabels()
+                       if t.get_visible() and t.get_text()), default=0.0)  # fmt: skip
+            gap = ax.title.get_window_extent(renderer).y0 - top
+            if gap < 2 * self.display.density:
+                points = (2 * self.display.density - gap) * 72 / self.figure.dpi
+                ax.set_title(ax.title.get_text(), fontsize=fontsize, pad=6 + points)
 
     def _fit_banners(self) -> None:
         """Each status banner (``status_text``) on lines that fit inside its panel: a message
@@ -911,18 +923,7 @@ class Explorer:
             # and the still notes written inside a panel (02's "floor: … is drawn here")
             notes = [(t, box.width) for t in ax.texts if not t.get_animated()]
             for label, room in (*sides, (ax.title, box.width), *notes):
-                text = label.get_text()
-                if "\n" in text or not text.strip():
-                    continue
-                extent = label.get_window_extent(renderer)
-                if max(extent.width, extent.height) <= 1.05 * room:
-                    continue
-                spaces = [
-                    i for i, c in enumerate(text) if c == " " and text[:i].count("$") % 2 == 0
-                ]
-                if spaces:
-                    cut = min(spaces, key=lambda i: abs(i - len(text) / 2))
-                    label.set_text(text[:cut] + "\n" + text[cut + 1 :])
+                _two_lines_if_long(label, room, renderer)
 
     def _rebuild_legends(self, larger) -> None:
         """Legends with larger text (a legend lays out its entries when it is made, so it is
@@ -1137,6 +1138,21 @@ def _wrap_to(text_artist, text: str, room: float, renderer) -> str:
 
 
 _MINUS = re.compile(r"-(?=\.?\d)")  # a hyphen before a digit: a minus sign
+
+
+def _two_lines_if_long(label, room: float, renderer) -> None:
+    """Put ``label`` on two lines (at the space nearest its middle, never inside $…$ math)
+    when it is longer than ``room`` pixels."""
+    text = label.get_text()
+    if "\n" in text or not text.strip():
+        return
+    extent = label.get_window_extent(renderer)
+    if max(extent.width, extent.height) <= 1.05 * room:
+        return
+    spaces = [i for i, c in enumerate(text) if c == " " and text[:i].count("$") % 2 == 0]
+    if spaces:
+        cut = min(spaces, key=lambda i: abs(i - len(text) / 2))
+        label.set_text(text[:cut] + "\n" + text[cut + 1 :])
 
 
 def _keep_faded(old, new) -> None:

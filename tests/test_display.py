@@ -239,6 +239,10 @@ def crowded_explorers():
         explorer.lr.value, explorer.stepper.play.value = 2.0, 30
         return explorer
 
+    def picked(explorer, function):
+        explorer.picker.value = function
+        return explorer
+
     def diverging(explorer, name="lr", value=4.0):
         explorer.named_controls[name].value = value
         return explorer
@@ -281,6 +285,8 @@ def crowded_explorers():
         "Nesterov": lambda: NesterovExplorer(lr=0.5, beta=0.9),
         "Nesterov, diverged": diverging_nesterov,
         "Nesterov, η = 4": lambda: NesterovExplorer(lr=4.0, beta=0.9),  # 3 title lines, once
+        # panel titles set again after the first layout (they ran into each other)
+        "Nesterov, another function": lambda: picked(NesterovExplorer(lr=0.001), "Rosenbrock"),
         "heavy ball, diverged": lambda: diverging(heavy_ball_explorer()),
         "conditioning, diverged": diverging_conditioning,
         "step inspector": lambda: AdaptiveInspector(optimizer="Adam", lr=0.1),

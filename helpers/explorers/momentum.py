@@ -224,14 +224,13 @@ class NesterovExplorer(Explorer):
             status = status_text(ax, 0.03, 0.97)
             self.artists[name] = (path, here, step, lookahead, arrows, curve, status)
             self.moving(path, here, step, lookahead, arrows, curve, status)
-        if self.classroom:  # at 24 px a legend inside would cover the curves: above the panel,
-            # level with the other panels' titles
-            self.loss_ax.legend(
-                loc="lower center", bbox_to_anchor=(0.5, 1.0), fontsize=10, frameon=False,
-                borderaxespad=0.0, borderpad=0.1, labelspacing=0.15, handlelength=1.2,
-            )  # fmt: skip
-        else:
-            self.loss_ax.legend(loc="upper right", fontsize=10)
+        # Above the panel, level with the other panels' titles: inside, it sat on both curves
+        # (on Rosenbrock they run along the top, where an "upper right" legend goes)
+        self.loss_ax.legend(
+            loc="lower center", bbox_to_anchor=(0.5, 1.0), fontsize=10, frameon=False,
+            borderaxespad=0.0, borderpad=0.1, labelspacing=0.15, handlelength=1.2,
+            ncols=1 if self.classroom else 2,
+        )  # fmt: skip
         self.moving(self.add_title(fontsize=12))
         self.on_structure(self.picker, self._new_objective)
         self._cache_key, self._axis_key = None, None
