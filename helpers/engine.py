@@ -608,6 +608,36 @@ class Explorer:
             renderer = self.canvas.get_renderer()
             self._title.set_text(_wrap_to(self._title, self._title_text, room, renderer))
             self._title_wrapped = key
+            if self.classroom and self._laid_out:
+                self._make_room_for_title(renderer)
+
+    def _make_room_for_title(self, renderer) -> None:
+        """Classroom mode lays the panels out below a title of two lines. One that wraps to
+        more later (05's Nesterov title once both runs diverged, naming each one's step) would
+        cover the panels' titles and the legends above them: the panels, and the figure
+        legends under the title, move down to make room, once, and stay there after."""
+        height = self.figure.bbox.height
+        bottom = self._title.get_window_extent(renderer).y0 / height
+        shift = self._title_bottom - bottom
+        if shift <= 0.002:  # a fraction of a pixel at these sizes: nothing to move
+            return
+        axes = self.figure.axes
+        floor = min(ax.get_position(original=True).y0 for ax in axes)
+        top = max(ax.get_position(original=True).y1 for ax in axes)
+        scale = max(0.3, (top - shift - floor) / (top - floor))  # bottom edge stays put
+        for ax in axes:
+            box = ax.get_position(original=True)
+            ax.set_position(
+                (box.x0, floor + (box.y0 - floor) * scale, box.width, box.height * scale)
+            )
+        for legend in self.figure.legends:  # anchored at the title's bottom (_rebuild_legends)
+            anchor = legend.get_bbox_to_anchor()
+            x = (anchor.x0 + anchor.x1) / 2 / self.figure.bbox.width
+            legend.set_bbox_to_anchor((x, bottom), transform=self.figure.transFigure)
+        self._title_bottom = bottom
+        self.redraw_background()
+        self._backgrounds.clear()
+        self._panel_boxes.clear()
 
     def layer(self, name: str, *artists) -> None:
         """Put artists into the cached layer ``name`` (created, above the others, on first use).
@@ -765,6 +795,7 @@ class Explorer:
             self._laid_out = True
             self._fit_classroom()
         self._take_turn()
+        self._wrap_title()  # before the background: a title grown a line may move the panels
         self._unpack_background()
         if self._background is None:
             self.canvas.draw()  # draws everything that is neither moving nor in a layer
@@ -782,7 +813,6 @@ class Explorer:
             self._draw_artists(self._layers[name])
             self._layer_cache[name] = self.canvas.copy_from_bbox(self.figure.bbox)
         self._fit_banners()
-        self._wrap_title()
         self._draw_artists(self._moving)
         return encode_png(np.asarray(self.canvas.buffer_rgba()))
 
@@ -1113,7 +1143,7 @@ def _wrap_to(text_artist, text: str, room: float, renderer) -> str:
 
     lines = []
     for paragraph in text.split("\n"):
-        words = paragraph.split(" ")
+        words = _words_of(paragraph)
         start = 0
         while True:
             rest = " ".join(words[start:])
@@ -1138,6 +1168,15 @@ def _wrap_to(text_artist, text: str, room: float, renderer) -> str:
 
 
 _MINUS = re.compile(r"-(?=\.?\d)")  # a hyphen before a digit: a minus sign
+# a space before a number ("step 2", "= 0.5", "B = −1"): a line never starts with the number
+_BEFORE_A_NUMBER = re.compile(r" (?=[−-]?\.?\d)")
+
+
+def _words_of(paragraph: str) -> list[str]:
+    """The units a wrap may break between: the words, with a number kept on the line of the
+    word before it ("diverged at step" over a lone "2" read badly in a classroom title)."""
+    glued = _BEFORE_A_NUMBER.sub("\0", paragraph)
+    return [word.replace("\0", " ") for word in glued.split(" ")]
 
 
 def _two_lines_if_long(label, room: float, renderer) -> None:
