@@ -21,9 +21,9 @@ OPTIMIZER_NAMES = ("SGD", "momentum", "AdaGrad", "RMSProp", "Adam", "Adadelta")
 
 
 def make_optimizer(name, lr, beta1, beta2, eps, bias_correction=True):
-    """The optimizer ``name`` with the inspector's shared controls: β₁ is the momentum (SGD) or
-    Adam's β₁; β₂ is the decay of the squared-gradient average (RMSProp's α, Adam's β₂,
-    Adadelta's ρ)."""
+    """The optimizer ``name`` with the inspector's shared controls: β₁ is the momentum (of SGD
+    with momentum) or Adam's β₁; β₂ is the decay of the squared-gradient average (RMSProp's α,
+    Adam's β₂, Adadelta's ρ)."""
     if name == "SGD":
         return SGD(lr=lr)
     if name == "momentum":
@@ -38,6 +38,16 @@ def make_optimizer(name, lr, beta1, beta2, eps, bias_correction=True):
         return Adadelta(lr=lr, rho=beta2, eps=eps)
     raise ValueError(f"optimizer={name!r} is not one of {OPTIMIZER_NAMES}")
 
+
+# The shared controls each optimizer reads (the inspector greys out the others)
+USES = {
+    "SGD": (),
+    "momentum": ("beta1",),
+    "AdaGrad": ("eps",),
+    "RMSProp": ("beta2", "eps"),
+    "Adam": ("beta1", "beta2", "eps", "bias_correction"),
+    "Adadelta": ("beta2", "eps"),
+}
 
 QUANTITIES = ("g", "m", "m̂", "√v", "√v̂")
 

@@ -55,7 +55,9 @@ def test_adaptive_steps_are_bounded_so_the_largest_rate_stays_finite(strict):
         if explorer.stepper:
             explorer.stepper.play.value = explorer.stepper.play.max
         assert explorer.message == "" and "diverged" not in explorer.title
-        assert "f − f_min = " in explorer.title
+        # a loss, or (the bias-correction explorer) step lengths, and every run finite
+        assert "f − f_min = " in explorer.title or "|Δθ| of step 40: " in explorer.title
+        assert all(np.isfinite(r.losses).all() for r in explorer.results.values())
 
 
 def test_rmsprop_explorer_runs_what_it_says():
@@ -69,7 +71,16 @@ def test_rmsprop_explorer_runs_what_it_says():
 
 def test_bias_correction_explorer_opens_on_the_first_steps():
     explorer = bias_correction_explorer(lr=0.1)
-    assert explorer.stepper.value == 8 and explorer.title.startswith("after 8 steps")
+    # at step 1, with the step lengths 06 asks for in the title: η and η(1 − β₁)/√(1 − β₂)
+    assert explorer.stepper.value == 1
+    assert explorer.title == (
+        "after 1 step · |Δθ| of step 1: Adam (0.1, 0.1) · no bias correction (0.316, 0.316)"
+    )
+    explorer.named_controls["beta2"].value = 0.99  # 0.1/√0.01 = 1: the correction is moot
+    assert explorer.title.endswith("Adam (0.1, 0.1) · no bias correction (0.1, 0.1)")
+    explorer.stepper.play.value = 0  # no step yet: the losses
+    assert "|Δθ|" not in explorer.title and "f − f_min = 1.2e+02" in explorer.title
+    explorer.named_controls["beta2"].value = 0.999
     corrected = explorer.results["Adam"].path
     uncorrected = explorer.results["no bias correction"].path
     np.testing.assert_allclose(np.abs(corrected[1] - corrected[0]), 0.1, rtol=1e-6)
@@ -300,4 +311,23 @@ def test_inspector_panels_have_room_in_classroom_mode(monkeypatch):
     assert every_label_in_full(inspector) == []
     assert inspector.beta2.tooltip == "β₂ (RMSProp α, Adam, Adadelta ρ)"  # the full name
     monkeypatch.setenv("COURSE_CLASSROOM", "0")
-    assert AdaptiveInspector().beta2.description == "β₂ (RMSProp α, Adam, Adadelta ρ)"
+    # short outside classroom mode too: the long label left the slider a 20–40 px track
+    assert AdaptiveInspector().beta2.description == "β₂"
+
+
+@pytest.mark.parametrize("name", ["SGD", "momentum", "AdaGrad", "RMSProp", "Adam", "Adadelta"])
+def test_inspector_greys_out_exactly_the_controls_an_optimizer_ignores(name):
+    from helpers.inspection import make_optimizer
+
+    inspector = AdaptiveInspector(optimizer="Adam", lr=0.1)
+    inspector.optimizer.value = name
+    q = inspector.objective
+    base = {"beta1": 0.9, "beta2": 0.99, "eps": 1e-3, "bias_correction": True}
+    other = {"beta1": 0.5, "beta2": 0.9, "eps": 0.5, "bias_correction": False}
+    path = run(make_optimizer(name, 0.01, **base), q, q.x0, 20).path
+    controls = {"beta1": inspector.beta1, "beta2": inspector.beta2, "eps": inspector.eps}
+    controls["bias_correction"] = inspector.bias_correction
+    for key, control in controls.items():
+        changed = run(make_optimizer(name, 0.01, **{**base, key: other[key]}), q, q.x0, 20).path
+        matters = not np.array_equal(changed, path)
+        assert control.disabled is not matters, (name, key, matters)

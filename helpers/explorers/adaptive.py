@@ -12,7 +12,6 @@ from __future__ import annotations
 import ipywidgets as widgets
 import numpy as np
 
-from ..display import display_settings
 from ..engine import (
     Explorer,
     StepControls,
@@ -23,7 +22,7 @@ from ..engine import (
     status_text,
     tidy,
 )
-from ..inspection import OPTIMIZER_NAMES, QUANTITIES, Inspection, inspect, make_optimizer
+from ..inspection import OPTIMIZER_NAMES, QUANTITIES, USES, Inspection, inspect, make_optimizer
 from ..objectives import Beale, Objective, Rosenbrock, badly_scaled
 from ..optimizers import Adagrad, Adam, AdamW, RMSprop
 from ..plots import clear_contours, draw_contours
@@ -50,10 +49,11 @@ def rmsprop_explorer(lr: float = 0.05, alpha: float = 0.99, steps: int = 300) ->
 
 
 def bias_correction_explorer(
-    lr: float = 0.1, beta1: float = 0.9, beta2: float = 0.999, steps: int = 40, shown: int = 8
+    lr: float = 0.1, beta1: float = 0.9, beta2: float = 0.999, steps: int = 40, shown: int = 1
 ) -> ContourExplorer:
     """Adam with and without bias correction, step by step, on the badly scaled quadratic.
-    It opens at ``shown`` steps, so that the first steps are on the picture."""
+    It opens at step ``shown`` (the first, which 06 asks about), and its title gives each
+    run's step length per coordinate, which on the map is a few pixels."""
     explorer = ContourExplorer(
         badly_scaled(),
         lambda lr, beta1, beta2: {
@@ -62,6 +62,7 @@ def bias_correction_explorer(
         },
         steps=steps,
         step_by_step=True,
+        step_lengths=True,
         lr=lr_slider(lr, low=1e-3, high=3.0),
         beta1=beta_slider(beta1, description="β₁"),
         beta2=beta_slider(beta2, description="β₂"),
@@ -145,10 +146,10 @@ class AdaptiveInspector(Explorer):
         self.lr = lr_slider(lr, low=1e-3, high=3.0)
         names = {"beta1": "β₁ (momentum, Adam)", "beta2": "β₂ (RMSProp α, Adam, Adadelta ρ)"}
         names["bias"] = "bias correction (Adam)"
-        # In classroom mode the long labels took a row each and left the panels ~130 px tall:
-        # the short names there, the full ones as tooltips (three sliders share one row).
-        short = {"beta1": "β₁", "beta2": "β₂", "bias": "bias correction"}
-        label = short if display_settings().classroom else names
+        # Short names, the full ones as tooltips: the long labels left β₂'s slider a track of
+        # 20–40 px at 1280 px (nothing to grab), and in classroom mode took a row each. The
+        # controls the chosen optimizer does not read are greyed out (USES).
+        label = {"beta1": "β₁", "beta2": "β₂", "bias": "bias correction"}
         self.beta1 = beta_slider(beta1, description=label["beta1"])
         self.beta2 = beta_slider(beta2, description=label["beta2"])
         # up to 10⁴, so that ε can dominate √v̂ (|g| reaches 150 here) and Adam turn into momentum
@@ -245,6 +246,8 @@ class AdaptiveInspector(Explorer):
         self._others_settings = None
         self._switching = False
         self.optimizer.observe(self._own_defaults, names="value")
+        self.optimizer.observe(self._grey_out_unused, names="value")
+        self._grey_out_unused()
         self._cache_key, self._steps_shown, self._eff_limits = None, None, None
         self._key = (  # the title's second line: what the colours mean
             "grey: GD step −ηg · red: step taken Δθ · blue θ₁ · orange θ₂ · dashed η"
@@ -260,6 +263,15 @@ class AdaptiveInspector(Explorer):
         return self.objectives[self.picker.value if self.picker else "objective"]
 
     ADADELTA_DEFAULTS = {"lr": 1.0, "beta2": 0.9, "eps": 1e-6}  # torch.optim.Adadelta's
+
+    def _grey_out_unused(self, change=None) -> None:
+        """Disable the controls the chosen optimizer does not read (with SGD, β₁, β₂, ε and the
+        bias correction changed nothing, and a student could not tell)."""
+        used = USES[self.optimizer.value]
+        shared = {"beta1": self.beta1, "beta2": self.beta2, "eps": self.eps}
+        shared["bias_correction"] = self.bias_correction
+        for key, control in shared.items():
+            control.disabled = key not in used
 
     def _own_defaults(self, change) -> None:
         sliders = {"lr": self.lr, "beta2": self.beta2, "eps": self.eps}

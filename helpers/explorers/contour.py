@@ -67,7 +67,9 @@ class ContourExplorer(Explorer):
 
     ``objectives`` is one objective or a ``{name: objective}`` dict (then a picker appears).
     The start point has its own sliders; ``step_by_step=True`` adds Step / Play / Reset;
-    ``equal_axes=True`` draws the contours with one unit as long on both axes.
+    ``equal_axes=True`` draws the contours with one unit as long on both axes;
+    ``step_lengths=True`` (step by step) writes each run's last step |Δθ| per coordinate in the
+    title instead of its loss, for questions about how long a step is.
     """
 
     legend_above = True  # a subclass that writes above the loss panel keeps it inside
@@ -82,6 +84,7 @@ class ContourExplorer(Explorer):
         step_by_step: bool = False,
         figsize=(10.0, 4.2),
         equal_axes: bool = False,
+        step_lengths: bool = False,
         **controls,
     ):
         if isinstance(objectives, Objective):
@@ -94,6 +97,7 @@ class ContourExplorer(Explorer):
         self.x0 = widgets.FloatSlider(description="start x", readout_format=".2f", step=0.01)
         self.y0 = widgets.FloatSlider(description="start y", readout_format=".2f", step=0.01)
         self.stepper = StepControls(steps) if step_by_step else None
+        self.step_lengths = step_lengths and step_by_step
         all_controls = ([self.picker] if self.picker else []) + list(controls.values())
         all_controls += [self.steps, self.x0, self.y0] + ([self.stepper] if self.stepper else [])
         super().__init__(all_controls, figsize=figsize)
@@ -241,6 +245,9 @@ class ContourExplorer(Explorer):
                 note = off_the_chart_note(gap, self.loss_ax.get_ylim()[1], k)
                 verdicts.append(f"{label}: diverged at step {k}{note}")
                 diverged.append(f"{label} diverged at step {k}")
+            elif self.step_lengths and shown >= 1:
+                step = np.abs(result.path[shown] - result.path[shown - 1])
+                verdicts.append(f"{label} (" + ", ".join(f"{d:.3g}" for d in step) + ")")
             else:
                 shown_gap = "0" if gap[-1] <= 1e-300 else f"{gap[-1]:.2g}"
                 verdicts.append(f"{label}: {self.objective.gap_text} = {shown_gap}")
@@ -255,4 +262,9 @@ class ContourExplorer(Explorer):
         count = shown if self.stepper else steps
         where = f"{count} step" + ("" if count == 1 else "s")
         where = f"after {where}" if self.stepper else where
-        self.set_title(f"{where} · " + " · ".join(verdicts))
+        lead = (
+            f"{where} · |Δθ| of step {shown}: "
+            if self.step_lengths and shown >= 1
+            else f"{where} · "
+        )
+        self.set_title(lead + " · ".join(verdicts))
