@@ -45,9 +45,12 @@ def check_number(
     mistakes: dict[float, str] | None = None,
     hint: str = "",
     explanation: str = "",
+    close: tuple[float, str] | None = None,
 ) -> Feedback:
     """Compare a numeric answer. Known wrong values get their own explanation, other wrong
-    values the ``hint`` (which must not give the answer away); a right one the ``explanation``."""
+    values the ``hint`` (which must not give the answer away); a right one the ``explanation``.
+    ``close=(rtol, why)``: a value within that wider tolerance is called close, and ``why``
+    says what is missing (more digits, say)."""
     if answer is None:
         return Feedback(None, f"Not answered yet: set <code>{name}</code> and run the cell again.")
     try:
@@ -55,10 +58,14 @@ def check_number(
     except (TypeError, ValueError):
         return Feedback(False, f"<code>{name}</code> should be a number, got {answer!r}.")
     if math.isclose(value, expected, rel_tol=rtol, abs_tol=1e-12):
-        return Feedback(True, f"Correct: {name} = {expected:g}. {explanation}".strip())
+        # the student's value, and the exact one only where it differs from what they wrote
+        exact = "" if f"{value:g}" == f"{expected:g}" else f" (exactly {expected:g})"
+        return Feedback(True, f"Correct: {name} = {value:g}{exact}. {explanation}".strip())
     for wrong, why in (mistakes or {}).items():
         if math.isclose(value, wrong, rel_tol=rtol, abs_tol=1e-12):
             return Feedback(False, f"{name} = {value:g} is not it: {why}")
+    if close is not None and math.isclose(value, expected, rel_tol=close[0], abs_tol=1e-12):
+        return Feedback(False, f"{name} = {value:g} is close: {close[1]}")
     return Feedback(False, f"{name} = {value:g} is not it. {hint}".strip())
 
 

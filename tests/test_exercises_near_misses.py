@@ -40,7 +40,11 @@ CASES = [  # (check, answer, correct?, words the message must contain)
     (nb06.uncorrected_first_step, 3.0, False, "not it"),
     (nb07.halving_gamma, 0.9931, True, "Correct"),
     (nb07.halving_gamma, 0.995, False, "linear guess"),
-    (nb07.halving_gamma, 0.992, False, "not it"),
+    (nb07.halving_gamma, 0.992, False, "at least 4 significant digits"),
+    (nb07.halving_gamma, 0.993, False, "at least 4 significant digits"),  # 3 digits: was right
+    (nb07.halving_gamma, 0.99309, True, "gamma = 0.99309 (exactly 0.993092)"),  # theirs, then
+    (nb07.halving_gamma, 0.98, False, "not it"),
+    (nb07.halving_gamma, 0.5**100, False, "100 of them"),
     (nb08.run_calls, 28, True, "Correct"),
     (nb08.run_calls, 27, False, "not it"),
 ]

@@ -56,7 +56,7 @@ def uncorrected_first_step(answer) -> Feedback:
         hint="Write m₁ and v₁ from m₀ = v₀ = 0, then the step η·m₁/(√v₁ + ε) with ε negligible.",
         explanation="m₁ = (1 − β₁)g and v₁ = (1 − β₂)g², so the step is η(1 − β₁)/√(1 − β₂) "
         "≈ 3.16 η per coordinate: without the correction Adam's first steps are too long, "
-        "because v is shrunk by its √(1 − β₂) much more than m by its (1 − β₁).",
+        "because √v is shrunk by √(1 − β₂) much more than m by (1 − β₁).",
     )
 
 

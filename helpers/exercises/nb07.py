@@ -17,12 +17,19 @@ def halving_gamma(answer) -> Feedback:
         answer,
         right,
         name="gamma",
-        rtol=1e-4,
+        rtol=5e-5,  # "at least 4 significant digits": 0.9931 is right, 0.993 is close
+        close=(
+            2e-3,
+            "give it to at least 4 significant digits: an error in γ is about 100 "
+            "times larger in γ¹⁰⁰.",
+        ),
         mistakes={
             0.5: "that halves η at <i>every</i> step: after 100 steps η is 2⁻¹⁰⁰ times smaller.",
             0.5 / 100: "γ multiplies η at every step, so 100 steps multiply it by γ¹⁰⁰, not 100·γ.",
             1 - 0.5 / 100: "close, but that is a linear guess: (1 − 0.005)¹⁰⁰ ≈ 0.606, not 0.5.",
             0.99: "0.99¹⁰⁰ ≈ 0.366: that decays faster than halving.",
+            0.5**100: "that is a factor after 100 halvings. γ is the factor of one step, and "
+            "100 of them must multiply to ½.",
         },
         hint="In 100 steps η is multiplied by γ how many times, and by what total factor?",
         explanation="γ¹⁰⁰ = ½ gives γ = 0.5^(1/100) ≈ 0.99309.",
