@@ -31,6 +31,7 @@ __all__ = [
     "minibatch_variance",
     "noise_ball",
     "noise_ball_gap",
+    "l2_minimum",
 ]
 
 
@@ -153,3 +154,11 @@ def rate_map(lrs, betas, eigenvalues) -> np.ndarray:
     iteration matrix, on the grid ``lrs`` × ``betas``: shape (len(lrs), len(betas))."""
     lrs, betas = np.asarray(lrs, dtype=float), np.asarray(betas, dtype=float)
     return momentum_rate(lrs[:, None, None], betas[None, :, None], eigenvalues).max(axis=-1)
+
+
+def l2_minimum(hessian, center, weight_decay: float) -> np.ndarray:
+    r"""The minimum of f(θ) + λ/2 |θ|² for the quadratic f(θ) = ½ (θ − c)ᵀ A (θ − c): where
+    A(θ − c) + λθ = 0, i.e. θ = (A + λI)⁻¹ A c. Adam with an L2 penalty converges there."""
+    hessian = np.asarray(hessian, dtype=float)
+    center = np.asarray(center, dtype=float)
+    return np.linalg.solve(hessian + weight_decay * np.eye(len(center)), hessian @ center)

@@ -105,6 +105,17 @@ def test_weight_decay_explorer_zero_decay_makes_adamw_adam():
     )
 
 
+def test_weight_decay_explorer_marks_the_penalised_minimum_adam_l2_reaches():
+    explorer = weight_decay_explorer()
+    for lam in (0.5, 1.5, 0.0):
+        explorer.named_controls["weight_decay"].value = lam
+        diamond = np.concatenate(explorer._penalised.get_data())
+        # A = diag(1, 100), c = (2, 1): each coordinate c_i a_i/(a_i + λ)
+        np.testing.assert_allclose(diamond, [2 * 1 / (1 + lam), 1 * 100 / (100 + lam)])
+        adam_l2_end = explorer.results["Adam + L2"].path[-1]
+        np.testing.assert_allclose(adam_l2_end, diamond, atol=2e-3)  # where it is headed
+
+
 # -- the inspector -------------------------------------------------------------------------------
 def test_inspect_collects_each_optimizers_quantities():
     q = badly_scaled()

@@ -2,7 +2,8 @@ r"""Explorers for notebook 06 (adaptive methods: AdaGrad, RMSProp, Adam, AdamW, 
 
 * ``rmsprop_explorer``: AdaGrad against RMSProp, with RMSProp's decay α as a slider;
 * ``bias_correction_explorer``: Adam with and without bias correction, β₁ and β₂ sliders;
-* ``weight_decay_explorer``: Adam with an L2 penalty against AdamW, the same λ for both;
+* ``weight_decay_explorer`` (a ``WeightDecayExplorer``): Adam with an L2 penalty against
+  AdamW, the same λ for both, and the penalised minimum Adam + L2 is headed for;
 * ``AdaptiveInspector``: one optimizer step by step, with g, m, m̂, √v, √v̂ and the effective
   step per coordinate drawn next to the path.
 """
@@ -26,12 +27,14 @@ from ..inspection import OPTIMIZER_NAMES, QUANTITIES, USES, Inspection, inspect,
 from ..objectives import Beale, Objective, Rosenbrock, badly_scaled
 from ..optimizers import Adagrad, Adam, AdamW, RMSprop
 from ..plots import clear_contours, draw_contours
+from ..theory import l2_minimum
 from .contour import ContourExplorer
 
 __all__ = [
     "rmsprop_explorer",
     "bias_correction_explorer",
     "weight_decay_explorer",
+    "WeightDecayExplorer",
     "AdaptiveInspector",
 ]
 
@@ -71,29 +74,50 @@ def bias_correction_explorer(
     return explorer
 
 
+class WeightDecayExplorer(ContourExplorer):
+    """Adam with an L2 penalty and AdamW, both with weight_decay = λ, on the badly scaled
+    quadratic moved to (2, 1), so that decay (a pull towards 0) and the loss disagree; an open
+    diamond marks the minimum of f + λ/2 |θ|², where Adam + L2 is headed (it moves with λ).
+    It opens at 3000 steps, where AdamW has arrived (fewer steps show it on its way)."""
+
+    _penalised = None  # the diamond, made at the first update (the panel exists by then)
+
+    def __init__(self, lr: float = 0.05, weight_decay: float = 0.5, steps: int = 3000):
+        super().__init__(
+            badly_scaled(center=(2.0, 1.0)),
+            lambda lr, weight_decay: {
+                "Adam + L2": Adam(lr=lr, weight_decay=weight_decay),
+                "AdamW": AdamW(lr=lr, weight_decay=weight_decay),
+            },
+            steps=steps,
+            max_steps=3000,
+            lr=lr_slider(lr, low=1e-3, high=1.0),
+            weight_decay=widgets.FloatSlider(
+                value=weight_decay,
+                min=0.0,
+                max=2.0,
+                step=0.05,
+                description="λ (weight_decay)",
+            ),
+        )
+
+    def update(self) -> None:
+        if self._penalised is None:
+            (self._penalised,) = self.ax.plot(  # open: Adam + L2's end shows through it
+                [], [], "D", mfc="none", mec="black", mew=1.6, ms=12, zorder=5
+            )
+            self.moving(self._penalised)
+        super().update()
+        q = self.objective
+        point = l2_minimum(q.hessian, q.center, tidy(self.named_controls["weight_decay"].value))
+        self._penalised.set_data([point[0]], [point[1]])
+
+
 def weight_decay_explorer(
     lr: float = 0.05, weight_decay: float = 0.5, steps: int = 3000
-) -> ContourExplorer:
-    """Adam with an L2 penalty and AdamW, both with weight_decay = λ, on the badly scaled
-    quadratic moved to (2, 1), so that decay (a pull towards 0) and the loss disagree.
-    It opens at 3000 steps, where AdamW has arrived (fewer steps show it on its way)."""
-    return ContourExplorer(
-        badly_scaled(center=(2.0, 1.0)),
-        lambda lr, weight_decay: {
-            "Adam + L2": Adam(lr=lr, weight_decay=weight_decay),
-            "AdamW": AdamW(lr=lr, weight_decay=weight_decay),
-        },
-        steps=steps,
-        max_steps=3000,
-        lr=lr_slider(lr, low=1e-3, high=1.0),
-        weight_decay=widgets.FloatSlider(
-            value=weight_decay,
-            min=0.0,
-            max=2.0,
-            step=0.05,
-            description="λ (weight_decay)",
-        ),
-    )
+) -> WeightDecayExplorer:
+    """The weight-decay explorer (``WeightDecayExplorer``), as 06 opens it."""
+    return WeightDecayExplorer(lr=lr, weight_decay=weight_decay, steps=steps)
 
 
 # -- the step-by-step inspector ----------------------------------------------------------------
@@ -168,7 +192,9 @@ class AdaptiveInspector(Explorer):
         self.ax, self.bar_ax, self.eff_ax = self.figure.subplots(
             1, 3, gridspec_kw={"width_ratios": [1, 1, 1]}
         )
-        self.figure.subplots_adjust(left=0.05, right=0.99, bottom=0.13, top=0.84, wspace=0.3)
+        self.figure.subplots_adjust(
+            left=0.05, right=0.975, bottom=0.13, top=0.84, wspace=0.3
+        )  # (0.99 cut the last tick)
         (self.path,) = self.ax.plot([], [], "-o", color="tab:red", ms=2.5, lw=1.2)
         (self.here,) = self.ax.plot([], [], "o", color="tab:red", mec="black", ms=8)
         self.arrows = quiver_arrows(self.ax, ["0.45", "tab:red"])
