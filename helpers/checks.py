@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-__all__ = ["Feedback", "check_number", "known_slip"]
+__all__ = ["Feedback", "as_number", "check_number", "known_slip"]
 
 
 @dataclass
@@ -36,6 +36,15 @@ class Feedback:
         return bool(self.correct)
 
 
+def as_number(answer) -> float | None:
+    """``answer`` as a float, or None when it is not a number (``check_number`` says so): for
+    checks that look at a number before handing it to ``check_number``."""
+    try:
+        return float(answer)
+    except (TypeError, ValueError):
+        return None
+
+
 def check_number(
     answer,
     expected: float,
@@ -53,9 +62,8 @@ def check_number(
     says what is missing (more digits, say)."""
     if answer is None:
         return Feedback(None, f"Not answered yet: set <code>{name}</code> and run the cell again.")
-    try:
-        value = float(answer)
-    except (TypeError, ValueError):
+    value = as_number(answer)
+    if value is None:
         return Feedback(False, f"<code>{name}</code> should be a number, got {answer!r}.")
     if math.isclose(value, expected, rel_tol=rtol, abs_tol=1e-12):
         # the student's value, and the exact one only where it differs from what they wrote

@@ -9,7 +9,7 @@ import ipywidgets as widgets
 import numpy as np
 import pytest
 from PIL import Image
-from sliders import batch_size_explorer
+from sliders import batch_size_explorer, sweep
 
 from helpers import SGD, LinearRegression, run
 from helpers.data import linear_data
@@ -44,15 +44,6 @@ def strict():
 def loss():
     data = linear_data()
     return LinearRegression(data.x, data.y)
-
-
-def sweep(slider, n=25):
-    """Every value a slider can take, from its minimum to its maximum, in n stops."""
-    if hasattr(slider, "options"):  # a slider over stops: every stop, ends included
-        return list(slider.options)
-    if hasattr(slider, "base"):  # a log slider: its min/max are exponents
-        return slider.base ** np.linspace(slider.min, slider.max, n)
-    return np.unique(np.linspace(slider.min, slider.max, n).astype(type(slider.value)))
 
 
 def png_pixels(png: bytes) -> np.ndarray:

@@ -14,19 +14,23 @@ from collections.abc import Callable
 
 import numpy as np
 
-from ..checks import Feedback, check_number
+from ..checks import Feedback, as_number, check_number
 from ..objectives import Quadratic
 from ..optimizers import SGD
 from ..runner import run
 
 __all__ = ["ema_steps", "max_lr", "momentum_step", "step_rule"]
 
+# "the same value" for the update-rule checks: a student's arithmetic, done in another order,
+# differs from ours in the last bits only
+SAME_VALUE = {"rtol": 1e-9, "atol": 1e-12}
+
 
 # -- 1. the moving average's weights -----------------------------------------------------------
 def ema_steps(answer) -> Feedback:
     """Exercise 1: the fewest newest values whose EMA weights (β = 0.9) sum to at least 90 %."""
     exact = math.log(0.1) / math.log(0.9)  # 1 − 0.9^N = 0.9
-    enough = _number(answer)
+    enough = as_number(answer)
     if enough is not None and enough == int(enough) and enough > math.ceil(exact):
         # (the check of "solve 1 − 0.9^N ≥ 0.9" passes, but the question asks for the fewest)
         return Feedback(
@@ -53,14 +57,6 @@ def ema_steps(answer) -> Feedback:
         explanation="1 − 0.9²¹ = 0.891 falls short, 1 − 0.9²² = 0.902 is enough: the old values "
         "still carry a tenth of the average, which is why a window of 10 is only a rule of thumb.",
     )
-
-
-def _number(answer) -> float | None:
-    """``answer`` as a float, or None when it is not a number (check_number says so)."""
-    try:
-        return float(answer)
-    except (TypeError, ValueError):
-        return None
 
 
 # -- 2. write the update rule ------------------------------------------------------------------
@@ -131,7 +127,7 @@ def step_rule(
             )
         order = list(range(1, len(names))) + [0]  # the state first (it is computed first), θ last
         for i in order:
-            if np.allclose(values[i], expected[i], rtol=1e-9, atol=1e-12):
+            if np.allclose(values[i], expected[i], **SAME_VALUE):
                 continue
             yours, wanted = _show_pair(values[i], expected[i])
             message = (
@@ -147,7 +143,7 @@ def step_rule(
                     # at step 1 two mistakes can give the same m (a returned m̂ is g, and so is
                     # an undamped m), and only the rest of the state tells them apart
                     if all(
-                        np.allclose(values[j], candidate[j], rtol=1e-9, atol=1e-12, equal_nan=True)
+                        np.allclose(values[j], candidate[j], **SAME_VALUE, equal_nan=True)
                         for j in {i, *range(1, len(names))}
                     ):
                         message += " " + why
@@ -162,7 +158,7 @@ def _reordered(values, expected) -> tuple[int, ...] | None:
     the order asked for ((velocity, θ) for (θ, velocity)); None otherwise."""
 
     def same(a, b):
-        return a.shape == b.shape and np.allclose(a, b, rtol=1e-9, atol=1e-12)
+        return a.shape == b.shape and np.allclose(a, b, **SAME_VALUE)
 
     if all(same(v, e) for v, e in zip(values, expected, strict=True)):
         return None
@@ -291,7 +287,7 @@ def max_lr(answer) -> Feedback:
     """Exercise 3: the largest η for which heavy ball with β = 0.9 converges when L = 1."""
     beta = 0.9
     border = 2 * (1 + beta)
-    near = _number(answer)
+    near = as_number(answer)
     if near is not None and 0.97 * border <= near < border * (1 - 1e-3):
         # 3.78 is the largest stop of the explorer's η slider (steps of 0.02) that converges
         return Feedback(
