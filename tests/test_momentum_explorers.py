@@ -346,3 +346,33 @@ def test_rate_map_in_classroom_mode_legend_in_one_row_and_room_for_the_run(monke
     distance = explorer.distance.get_data()[1]
     off = int(np.flatnonzero(distance <= explorer.dist_ax.get_ylim()[1])[-1]) + 1
     assert off < k and f"diverged at step {k} (off the chart from step {off})" in explorer.title
+
+
+def test_nesterov_loss_axis_fits_the_runs_of_each_function():
+    # 16 fixed decades squeezed Rosenbrock's curves (between 1 and 30) into the top tenth
+    from helpers.explorers.momentum import NesterovExplorer
+
+    explorer = NesterovExplorer(lr=0.001)
+    for function, lr in (("Rosenbrock", 0.001), ("quadratic (κ = 20)", 0.5)):
+        explorer.picker.value, explorer.lr.value = function, lr
+        explorer.stepper.play.value = explorer.steps.value  # the whole runs drawn
+        low, high = explorer.loss_ax.get_ylim()
+        gaps = np.concatenate([c.get_ydata() for c in explorer.loss_ax.get_lines()])
+        gaps = gaps[np.isfinite(gaps)]
+        assert low <= gaps.min() and gaps.max() <= high, function  # every point on the axis
+        # (whole decades, half a decade of room at each end, at least three)
+        span = np.log10(gaps.max() / gaps.min())
+        assert np.log10(high / low) <= max(3, span + 3), function
+    assert np.log10(high / low) > 6  # the quadratic's runs fall by many decades
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_ema_legend_covers_no_signal_dot(seed):
+    from helpers.explorers.momentum import EMAExplorer
+
+    explorer = EMAExplorer(seed=seed)
+    explorer.render()
+    ax = explorer.figure.axes[0]
+    box = ax.get_legend().get_window_extent(explorer.canvas.get_renderer())
+    x, y = ax.transData.transform(np.column_stack([explorer.t, explorer.signal])).T
+    assert not np.any((box.x0 <= x) & (x <= box.x1) & (box.y0 <= y) & (y <= box.y1))

@@ -82,7 +82,11 @@ class EMAExplorer(Explorer):
         (self.corrected,) = left.plot(
             [], [], color="tab:orange", lw=1.4, ls="--", label=r"$m_t / (1-\beta^t)$ (notebook 06)"
         )
-        left.set(xlim=(0, n + 1), ylim=(-1.0, 3.0), xlabel="step t")
+        # a band above the signal for the legend, which covered dots there (classroom mode
+        # lifts the legend above the panels)
+        high = max(self.signal.max(), 2.3)
+        top = max(high + 0.2, 3.0) if self.classroom else high + 1.3
+        left.set(xlim=(0, n + 1), ylim=(-1.0, top), xlabel="step t")
         left.legend(loc="upper right", fontsize=9, ncols=2)
 
         self.ages = np.arange(n)
@@ -335,11 +339,16 @@ class NesterovExplorer(Explorer):
         )
 
     def _set_loss_axis(self, steps, gaps) -> None:
-        finite = np.concatenate([g[np.isfinite(g) & (g > 0)] for g in gaps] + [np.ones(1)])
+        # The decades the whole runs (not just the steps shown) cover: a fixed 16 decades
+        # squeezed Rosenbrock's curves, which stay between 1 and 30, into the top tenth
+        finite = np.concatenate([g[np.isfinite(g) & (g > 0)] for g in gaps])
+        finite = finite if finite.size else np.ones(1)
         high = 10 ** np.ceil(np.log10(min(finite.max(), 1e12)) + 0.5)
-        key = (self.picker.value, steps, high)
+        low = 10 ** np.floor(np.log10(max(finite.min(), 1e-300)) - 0.5)
+        low = min(max(low, high * 1e-16, 1e-16), high * 1e-3)  # at least three decades
+        key = (self.picker.value, steps, high, low)
         if key != self._axis_key:  # only when the picture's scale really changes
-            self.loss_ax.set(xlim=(0, steps), ylim=(max(high * 1e-16, 1e-16), high))
+            self.loss_ax.set(xlim=(0, steps), ylim=(low, high))
             self._axis_key = key
             self.redraw_background()
 
