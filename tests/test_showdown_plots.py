@@ -76,7 +76,9 @@ def test_training_figures():
     histories = {n: {"losses": [0.7, 0.6], "seconds": [0.1, 0.2]} for n in models}
     assert figures.training_curves(histories)._repr_png_()[:4] == b"\x89PNG"
     figure = figures.decision_boundaries(models, x, y, scores)
-    assert [ax.get_title() for ax in figure.axes[:2]] == [f"{n}: {scores[n]:.0%}" for n in models]
+    assert [ax.get_title() for ax in figure.axes[:2]] == [f"{n}: {scores[n]:.1%}" for n in models]
+    figure = figures.decision_boundaries(models, x, y, {"GD": 0.995, "Adam": 0.5})
+    assert figure.axes[0].get_title() == "GD: 99.5%"  # not "100%": that reads as perfect
     assert sum(ax.get_visible() for ax in figure.axes) == 2
     assert isinstance(x, torch.Tensor)
 

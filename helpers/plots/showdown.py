@@ -183,7 +183,8 @@ def decision_boundaries(models: dict, x: torch.Tensor, y: torch.Tensor, scores: 
         ax.contour(gx, gy, p, levels=[0.5], colors="black", linewidths=1)
         ax.scatter(*x[y == 0].T, s=4, color="tab:blue")
         ax.scatter(*x[y == 1].T, s=4, color="tab:red")
-        ax.set_title(f"{name}: {scores[name]:.0%}", fontsize=14, color=COLORS[name])
+        # one decimal, as the table prints it: 99.5 % rounded to "100%" read as perfect
+        ax.set_title(f"{name}: {scores[name]:.1%}", fontsize=14, color=COLORS[name])
         ax.set(xticks=[], yticks=[], aspect="equal")
     for ax in axes.flat[len(models) :]:
         ax.set_visible(False)
