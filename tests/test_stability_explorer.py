@@ -86,3 +86,24 @@ def test_a_run_that_never_got_to_its_border_says_so(strict):
     explorer = EdgeOfStability(gd, adam)
     assert "stayed below 2/η" in explorer.title
     assert np.isnan(explorer.reached.get_xdata()[0])
+
+
+def test_the_sharpness_axis_fits_each_run_and_the_legend_sits_above_its_curve(explorer):
+    # One axis per η grid left Adam at η = 0.01 (border 3800) in the bottom eighth of 0–30000,
+    # and a legend at the lower right sat on the curve along the border
+    renderer = explorer.canvas.get_renderer()
+    for method in METHODS:
+        explorer.method.value = method
+        betas = [explorer.beta.value] if explorer.beta.disabled else explorer.beta.options
+        for lr, beta in [(lr, beta) for lr in explorer.lr.options for beta in betas]:
+            explorer.lr.value, explorer.beta.value = lr, beta
+            explorer.render()
+            runs, r = explorer.runs[explorer.key], explorer.run_index
+            low, high = explorer.sharp_ax.get_ylim()
+            assert high == pytest.approx(2 * runs.thresholds[r])  # the border halfway up
+            box = explorer.sharp_ax.get_legend().get_window_extent(renderer)
+            points = explorer.sharp_ax.transData.transform(
+                np.column_stack(explorer.curve.get_data())
+            )
+            under = (box.x0 <= points[:, 0]) & (points[:, 0] <= box.x1) & (box.y0 <= points[:, 1])
+            assert under.mean() < 0.02, (method, lr, under.mean())
