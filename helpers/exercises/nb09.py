@@ -106,8 +106,9 @@ def check_power_iteration(power_iteration) -> Feedback:
         if not np.isfinite(got) or abs(got) > 1e3 * np.abs(eigenvalues).max():
             return Feedback(
                 False,
-                "Not yet: your number blows up: normalise v at every iteration (v ← Hv / ‖Hv‖), "
-                "or divide vᵀHv by vᵀv.",
+                "Not yet: your number blows up: normalise v at every iteration (v ← Hv / ‖Hv‖). "
+                "Without it v grows (or shrinks) like λ_maxᵏ until it overflows, and then even "
+                "vᵀHv / vᵀv is inf or NaN.",
             )
         return Feedback(
             False,

@@ -174,7 +174,9 @@ class EdgeOfStability(Explorer):
                 f"within {near} of {name} = {number(border)} from step {at} (green line)\n"
                 f"within ±{near} for {summary['within'][r]:.0%} of the next "
                 f"{int(summary['stayed'][r])} steps; loss {summary['loss_at_reach'][r]:.2g} → "
-                f"{loss[-1]:.2g} (rose at {int(summary['rises'][r])} of them)"
+                # the late loss as 09's tables print it (the median of the last tenth: the
+                # last step alone may sit on a spike)
+                f"{summary['loss_late'][r]:.2g} (rose at {int(summary['rises'][r])} of them)"
             )
         self.status.set_text("diverged" if summary["diverged"][r] else "")
         self.status.set_visible(bool(summary["diverged"][r]))
