@@ -141,3 +141,15 @@ def test_matrix_regression_gradient_is_autograds():
     assert 50 < eigenvalues.max() / eigenvalues.min() < 200  # the condition asked for
     with pytest.raises(ValueError, match=r"condition=0.5 is outside its valid range \[1, inf\)"):
         MatrixRegression(condition=0.5)
+
+
+def test_curves_cut_at_the_ceiling_say_where():
+    from helpers.plots.modern import curves
+
+    steps = np.arange(11, dtype=float)
+    up_and_down = np.where((steps >= 3) & (steps <= 6), 1e14, 1.0 / (1 + steps))
+    figure = curves({"GD": up_and_down, "Adam": 1.0 / (1 + steps)}, ceiling=10.0)
+    ax = figure.axes[0]
+    assert ax.get_ylim()[1] == 10.0
+    labels = [t.get_text() for t in ax.get_legend().get_texts()]
+    assert labels == ["GD (above the chart at steps 3–6)", "Adam"]

@@ -123,15 +123,25 @@ def curves(
     title="",
     log=True,
     bands: dict[str, np.ndarray] | None = None,
+    ceiling: float | None = None,
 ):
-    """One line per label (a 1-D array each), optional ± bands, log y-axis."""
+    """One line per label (a 1-D array each), optional ± bands, log y-axis.
+
+    ``ceiling``: the top of the y-axis; a curve that goes above it is cut there and its label
+    says at which steps (one run climbing to 10¹⁴ squeezed the others into a thin band)."""
     figure, ax = new_figure(8.0, 3.6)
     for k, (label, y) in enumerate(series.items()):
         xs = np.arange(len(y)) if x is None else (x[label] if isinstance(x, dict) else x)
-        ax.plot(xs, y, color=COLORS[k % len(COLORS)], lw=1.8, label=label)
+        above = np.flatnonzero(np.asarray(y) > ceiling) if ceiling is not None else []
+        shown = label
+        if len(above):
+            shown = f"{label} (above the chart at steps {xs[above[0]]:g}–{xs[above[-1]]:g})"
+        ax.plot(xs, y, color=COLORS[k % len(COLORS)], lw=1.8, label=shown)
         if bands and label in bands:
             ax.fill_between(xs, y - bands[label], y + bands[label], color=COLORS[k], alpha=0.2)
     ax.set(yscale="log" if log else "linear", xlabel=xlabel, ylabel=ylabel, title=title)
+    if ceiling is not None:
+        ax.set_ylim(top=ceiling)
     ax.grid(alpha=0.3)
     ax.legend(fontsize=9)
     return figure
