@@ -32,3 +32,17 @@ def test_check_forgiving_width():
 
     assert "next to" in nb08.check_forgiving_width(everywhere).message
     assert "walk outwards" in nb08.check_forgiving_width(lambda lrs, gaps: 7.0).message
+
+
+def test_check_forgiving_width_names_the_ratio_and_the_off_by_one():
+    import numpy as np
+
+    def ratio(lrs, gaps):  # η_high/η_low, not its log₁₀
+        return 10 ** forgiving_width(lrs, gaps)
+
+    def one_point_more(lrs, gaps):  # walked one grid point past the last good η
+        return forgiving_width(lrs, gaps) + np.log10(lrs[1] / lrs[0])
+
+    assert "ratio η_high/η_low" in nb08.check_forgiving_width(ratio).message
+    feedback = nb08.check_forgiving_width(one_point_more)
+    assert not feedback.correct and "one grid point) more" in feedback.message

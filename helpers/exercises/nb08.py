@@ -62,6 +62,20 @@ def check_forgiving_width(width_function) -> Feedback:
                     "Not yet: count only the η <i>next to</i> the best one: a "
                     "lucky η far away, past a bad stretch, is not part of the range.",
                 )
+            if np.isclose(got, 10**right):
+                return Feedback(
+                    False,
+                    f"Not yet: you give {got:.3g}, the ratio η_high/η_low; the width is its "
+                    "log₁₀, in decades (a ratio of 100 is 2 decades).",
+                )
+            if np.isclose(abs(got - right), 0.5):  # one grid point (half a decade) off
+                return Feedback(
+                    False,
+                    f"Not yet: you give {got:.3g}, half a decade (one grid point) "
+                    f"{'more' if got > right else 'less'} than the range: it runs from the "
+                    "first good η to the last good one, both good, and stops before the first "
+                    "η that is not within 10× of the best.",
+                )
             if np.isclose(got, good.sum()):
                 return Feedback(
                     False,
