@@ -15,6 +15,7 @@ import ipywidgets as widgets
 import numpy as np
 
 from ..engine import Explorer, function_picker, status_text
+from ..plots.stability import number
 from ..stability import ADAM_LRS, BETAS, GD_LRS, SEEDS, STEPS, edge_runs, edge_summary
 
 __all__ = ["EdgeOfStability", "METHODS"]
@@ -24,11 +25,6 @@ METHODS = {
     "Adam (β₁ = 0.9)": "adam",
 }
 TOLERANCE = 0.1  # "near the border": within ±10 %
-
-
-def number(value: float) -> str:
-    """3 significant digits, without an exponent for the thousands of Adam's borders."""
-    return f"{value:,.0f}" if value >= 1000 else f"{value:.3g}"
 
 
 def _stops(options, value, description):

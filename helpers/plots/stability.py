@@ -11,6 +11,11 @@ __all__ = ["sharpness_and_loss", "learning_rate_jump"]
 COLORS = ("tab:blue", "tab:orange", "tab:green", "tab:red", "tab:purple", "tab:brown")
 
 
+def number(value: float) -> str:
+    """3 significant digits, without an exponent for the thousands of Adam's borders."""
+    return f"{value:,.0f}" if value >= 1000 else f"{value:.3g}"
+
+
 def sharpness_and_loss(runs, indices, labels, *, border_name="2/η", title="", sharpness_label=None):
     """Left: the sharpness of each run against step, with its border (dashed, same colour).
     Right: each run's full-batch loss against step, log axis."""
@@ -20,8 +25,10 @@ def sharpness_and_loss(runs, indices, labels, *, border_name="2/η", title="", s
         left.plot(runs.measured, sharp, color=color, lw=1.6, label=label)
         border = runs.thresholds[index]
         left.axhline(border, color=color, ls="--", lw=1.5)
-        left.text(runs.measured[-1], border, f" {border_name} = {border:.3g}", color=color,
-                  va="bottom", ha="right", fontsize=10)  # fmt: skip
+        # on a white ground: the curves run along their borders and hid the labels
+        ground = {"facecolor": "white", "alpha": 0.85, "edgecolor": "none", "pad": 1}
+        left.text(runs.measured[-1], border, f" {border_name} = {number(border)}", color=color,
+                  va="bottom", ha="right", fontsize=10, bbox=ground)  # fmt: skip
         loss = runs.losses[:, index]
         right.plot(np.arange(loss.size), loss, color=color, lw=1.0, label=label)
     left.set(xlabel="step t", ylabel=sharpness_label or r"sharpness $\lambda_{max}(\nabla^2 L)$")
