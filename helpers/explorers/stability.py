@@ -142,16 +142,17 @@ class EdgeOfStability(Explorer):
         self.loss_curve.set_data(steps[shown], loss[shown])
         if key != self._method_shown:  # the loss axis depends on the optimizer only
             self.loss_ax.set_ylim(*self._loss_limits[key])
-            self.redraw_panel(self.loss_ax)
             self._method_shown = key
         # The sharpness axis fits this run's border, with a band above it for the legend: one
         # axis for the largest border of the η grid left Adam's run at η = 0.01 (border 3800)
-        # in the bottom eighth of a 0–30000 axis. A new axis redraws only this panel.
+        # in the bottom eighth of a 0–30000 axis. Each (optimizer, axis) pair keeps its still
+        # picture (use_background): redrawing the panel at every η move cost 30 ms, and there
+        # are only a dozen borders.
         top = 2.0 * border
         if top != self._top_shown:
             self.sharp_ax.set_ylim(0, top)
-            self.redraw_panel(self.sharp_ax)
             self._top_shown = top
+        self.use_background((key, top))
         name = "38/η" if key == "adam" else ("2/η" if beta == 0 else "2(1 + β)/η")
         at = int(summary["reached_at"][r])
         self.reached.set_xdata([at, at] if at >= 0 else [np.nan, np.nan])
