@@ -594,8 +594,11 @@ class Explorer:
     def set_title(self, text: str) -> None:
         # A number's sign is a real minus (f-strings write a hyphen: "-0.02", "1e-03"), as in
         # the tick labels; a hyphen between words stays.
-        self._title_text = _MINUS.sub("\u2212", text)
-        self._title.set_text(self._title_text)
+        text = _MINUS.sub("\u2212", text)
+        if text == self._title_text:  # unchanged: keep its wrapped lines (_wrap_title would
+            return  # not wrap it again, and it ran off both ends of 05's rate map in the browser)
+        self._title_text = text
+        self._title.set_text(text)
 
     def _wrap_title(self) -> None:
         """Break the title into lines as wide as the picture (at its size now: classroom mode
@@ -823,10 +826,20 @@ class Explorer:
         if self.classroom and self._laid_out:  # (before, _fit_classroom enlarges it)
             fontsize = _classroom_size_of(fontsize, self.screen_dpi)
         ax.set_title(text, fontsize=fontsize)
-        if self.classroom and self._laid_out:  # and breaks it, as it broke the first title
-            # (05's Nesterov titles ran into each other after the function changed)
+        if self.classroom and self._laid_out:  # and breaks it if it runs into another panel's
+            # title or off the picture (05's Nesterov titles ran into each other after the
+            # function changed); one that only overhangs its panel stays on one line, as the
+            # layout made room for (the rate map's, broken, covered the legend above it)
             renderer = self.canvas.get_renderer()
-            _two_lines_if_long(ax.title, ax.get_window_extent(renderer).width, renderer)
+            box = ax.title.get_window_extent(renderer)
+            others = [other.title.get_window_extent(renderer) for other in self.figure.axes
+                      if other is not ax and other.get_title()]  # fmt: skip
+            if (
+                box.x0 < 0
+                or box.x1 > self.figure.bbox.width
+                or any(box.overlaps(other) for other in others)
+            ):
+                _two_lines_if_long(ax.title, ax.get_window_extent(renderer).width, renderer)
             # a top tick label of the new axis ("3" on Rosenbrock) can reach higher than the
             # first one the layout made room for: lift a title that would touch it
             top = max((t.get_window_extent(renderer).y1 for t in ax.get_yticklabels()
@@ -835,6 +848,10 @@ class Explorer:
             if gap < 2 * self.display.density:
                 points = (2 * self.display.density - gap) * 72 / self.figure.dpi
                 ax.set_title(ax.title.get_text(), fontsize=fontsize, pad=6 + points)
+                lifted = ax.title.get_window_extent(renderer)
+                legends = [legend.get_window_extent(renderer) for legend in self.figure.legends]
+                if any(lifted.overlaps(legend) for legend in legends):  # not into a legend
+                    ax.set_title(ax.title.get_text(), fontsize=fontsize)
 
     def _fit_banners(self) -> None:
         """Each status banner (``status_text``) on lines that fit inside its panel: a message

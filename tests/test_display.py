@@ -523,3 +523,23 @@ def test_titles_break_where_a_word_by_word_wrap_breaks_them():
                 starts = {line[:1] for line in _wrap_to(title, paragraph, room, renderer)
                           .split("\n")[1:]}  # fmt: skip
                 assert not starts & set("0123456789"), (room, paragraph)
+
+
+def test_a_title_set_again_unchanged_stays_wrapped(monkeypatch):
+    # The browser echoes a slider's value: the same title set again was left unwrapped (the
+    # wrap is cached by text), and ran off both ends of 05's rate map in classroom mode; and a
+    # panel title set again was broken onto two lines over the legend the layout put above it
+    from helpers.explorers.momentum import RateMapExplorer
+
+    monkeypatch.setenv("COURSE_CLASSROOM", "1")
+    explorer = RateMapExplorer()
+    wrapped = explorer._title.get_text()
+    assert "\n" in wrapped
+    explorer.kappa.value = 10.0
+    explorer.kappa.value = 100.0
+    explorer.refresh()  # the same state again
+    assert explorer._title.get_text() == wrapped
+    assert [ax.get_title() for ax in explorer.figure.axes if ax.get_title()] == [
+        "quadratic (κ = 100)"
+    ]
+    assert not overlapping_texts(explorer)
