@@ -45,4 +45,4 @@ def test_check_forgiving_width_names_the_ratio_and_the_off_by_one():
 
     assert "ratio η_high/η_low" in nb08.check_forgiving_width(ratio).message
     feedback = nb08.check_forgiving_width(one_point_more)
-    assert not feedback.correct and "one grid point) more" in feedback.message
+    assert not feedback.correct and "one grid point (0.5 decades) more" in feedback.message

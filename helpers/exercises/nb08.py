@@ -68,10 +68,11 @@ def check_forgiving_width(width_function) -> Feedback:
                     f"Not yet: you give {got:.3g}, the ratio η_high/η_low; the width is its "
                     "log₁₀, in decades (a ratio of 100 is 2 decades).",
                 )
-            if np.isclose(abs(got - right), 0.5):  # one grid point (half a decade) off
+            spacing = np.log10(lrs[1] / lrs[0])  # decades between two grid points
+            if np.isclose(abs(got - right), spacing):
                 return Feedback(
                     False,
-                    f"Not yet: you give {got:.3g}, half a decade (one grid point) "
+                    f"Not yet: you give {got:.3g}, one grid point ({spacing:g} decades) "
                     f"{'more' if got > right else 'less'} than the range: it runs from the "
                     "first good η to the last good one, both good, and stops before the first "
                     "η that is not within 10× of the best.",

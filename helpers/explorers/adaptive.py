@@ -182,6 +182,9 @@ class AdaptiveInspector(Explorer):
         for control, key in ((self.beta1, "beta1"), (self.beta2, "beta2")):
             control.tooltip = names[key]
         self.bias_correction.tooltip = names["bias"]
+        # the controls make_optimizer shares between the optimizers, by its argument names
+        self.shared_controls = {"beta1": self.beta1, "beta2": self.beta2, "eps": self.eps}
+        self.shared_controls["bias_correction"] = self.bias_correction
         self.steps = widgets.IntSlider(steps, min=1, max=300, description="steps")
         self.stepper = StepControls(steps)
         controls = [self.picker] if self.picker else []
@@ -294,9 +297,7 @@ class AdaptiveInspector(Explorer):
         """Disable the controls the chosen optimizer does not read (with SGD, β₁, β₂, ε and the
         bias correction changed nothing, and a student could not tell)."""
         used = USES[self.optimizer.value]
-        shared = {"beta1": self.beta1, "beta2": self.beta2, "eps": self.eps}
-        shared["bias_correction"] = self.bias_correction
-        for key, control in shared.items():
+        for key, control in self.shared_controls.items():
             control.disabled = key not in used
 
     def _own_defaults(self, change) -> None:

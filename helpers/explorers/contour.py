@@ -231,6 +231,7 @@ class ContourExplorer(Explorer):
         shown = min(self.stepper.value, steps) if self.stepper else steps
 
         verdicts, diverged = [], []
+        step_lengths = self.step_lengths and shown >= 1  # (before step 1 there is no step)
         for label, result in self.results.items():
             path = result.path[: shown + 1]
             path = path[np.all(np.isfinite(path), axis=-1)]
@@ -245,7 +246,7 @@ class ContourExplorer(Explorer):
                 note = off_the_chart_note(gap, self.loss_ax.get_ylim()[1], k)
                 verdicts.append(f"{label}: diverged at step {k}{note}")
                 diverged.append(f"{label} diverged at step {k}")
-            elif self.step_lengths and shown >= 1:
+            elif step_lengths:
                 step = np.abs(result.path[shown] - result.path[shown - 1])
                 verdicts.append(f"{label} (" + ", ".join(f"{d:.3g}" for d in step) + ")")
             else:
@@ -262,9 +263,5 @@ class ContourExplorer(Explorer):
         count = shown if self.stepper else steps
         where = f"{count} step" + ("" if count == 1 else "s")
         where = f"after {where}" if self.stepper else where
-        lead = (
-            f"{where} · |Δθ| of step {shown}: "
-            if self.step_lengths and shown >= 1
-            else f"{where} · "
-        )
+        lead = f"{where} · |Δθ| of step {shown}: " if step_lengths else f"{where} · "
         self.set_title(lead + " · ".join(verdicts))

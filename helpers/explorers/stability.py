@@ -97,7 +97,7 @@ class EdgeOfStability(Explorer):
             self.loss_reached, self.status, self.add_title(fontsize=12),
         )  # fmt: skip
         self.on_structure(self.method, self._new_method)
-        self._method_shown = self._top_shown = None
+        self._axes_shown = None  # (optimizer, sharpness top): the still picture in use
         self.refresh()
 
     # -- the controls ----------------------------------------------------------------------------
@@ -140,19 +140,17 @@ class EdgeOfStability(Explorer):
         steps = np.arange(loss.size)
         shown = np.isfinite(loss) & (loss > 0)
         self.loss_curve.set_data(steps[shown], loss[shown])
-        if key != self._method_shown:  # the loss axis depends on the optimizer only
-            self.loss_ax.set_ylim(*self._loss_limits[key])
-            self._method_shown = key
         # The sharpness axis fits this run's border, with a band above it for the legend: one
         # axis for the largest border of the η grid left Adam's run at η = 0.01 (border 3800)
-        # in the bottom eighth of a 0–30000 axis. Each (optimizer, axis) pair keeps its still
-        # picture (use_background): redrawing the panel at every η move cost 30 ms, and there
-        # are only a dozen borders.
-        top = 2.0 * border
-        if top != self._top_shown:
-            self.sharp_ax.set_ylim(0, top)
-            self._top_shown = top
-        self.use_background((key, top))
+        # in the bottom eighth of a 0–30000 axis; the loss axis depends on the optimizer only.
+        # Each pair keeps its still picture (use_background): redrawing the panel at every η
+        # move cost 30 ms, and there are only a dozen borders.
+        axes = (key, 2.0 * border)
+        if axes != self._axes_shown:
+            self.loss_ax.set_ylim(*self._loss_limits[key])
+            self.sharp_ax.set_ylim(0, axes[1])
+            self.use_background(axes)
+            self._axes_shown = axes
         name = "38/η" if key == "adam" else ("2/η" if beta == 0 else "2(1 + β)/η")
         at = int(summary["reached_at"][r])
         self.reached.set_xdata([at, at] if at >= 0 else [np.nan, np.nan])
