@@ -194,3 +194,30 @@ def test_at_eta_3_title_and_banner_keep_off_the_middle_panel(monkeypatch, classr
     assert banner.width * banner.height < 0.15 * panel.width * panel.height  # a corner only
     assert "\n" not in e.status.get_text()
     assert not banner.overlaps(e.ax.title.get_window_extent(renderer))
+
+
+@pytest.mark.parametrize("optimizer", ["SGD", "Adam"])
+def test_both_runs_match_torch_with_its_cosine_scheduler(optimizer):
+    """The explorer's two runs, recomputed in torch: the same batches, the schedule from
+    torch.optim.lr_scheduler.CosineAnnealingLR (η at step t is η₀(1 + cos(π(t − 1)/T))/2) and
+    a constant η₀, on the mean squared residual of each batch."""
+    e = ScheduleExplorer(name="cosine", lr=0.5, steps=300, optimizer=optimizer)
+    x = torch.tensor(e.loss.x, dtype=torch.float64)
+    y = torch.tensor(e.loss.y, dtype=torch.float64)
+    for run_index, scheduled in enumerate((True, False)):
+        theta = torch.zeros(2, dtype=torch.float64, requires_grad=True)
+        make = torch.optim.SGD if optimizer == "SGD" else torch.optim.Adam
+        opt = make([theta], lr=0.5)
+        cosine = torch.optim.lr_scheduler.CosineAnnealingLR(opt, T_max=300) if scheduled else None
+        path = [theta.detach().clone()]
+        for t in range(1, 301):
+            batch = torch.as_tensor(e.sampler.index(t))
+            opt.zero_grad()
+            ((theta[0] * x[batch] + theta[1] - y[batch]) ** 2).mean().backward()
+            opt.step()
+            if cosine is not None:
+                cosine.step()
+            path.append(theta.detach().clone())
+        np.testing.assert_allclose(
+            e.result.path[:, run_index], torch.stack(path).numpy(), rtol=1e-9, atol=1e-12
+        )

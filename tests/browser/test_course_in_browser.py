@@ -24,7 +24,9 @@ NOTEBOOKS = sorted(p.name for p in (ROOT / "notebooks").glob("*.ipynb"))
 PANEL = ".jp-NotebookPanel:not(.lm-mod-hidden)"
 IDLE = ".jp-Notebook-ExecutionIndicator[data-status='idle']"
 EXPLORER = ".widget-vbox:has(> .widget-image)"  # an explorer: its controls above its picture
-MOVES = 6  # slider moves timed on each notebook's first explorer
+# slider moves timed on each notebook's first explorer (6 gave medians 20 ms apart from one
+# run to the next on a quiet machine)
+MOVES = 12
 
 
 def dismiss_dialogs(page) -> None:
