@@ -153,3 +153,23 @@ def test_curves_cut_at_the_ceiling_say_where():
     assert ax.get_ylim()[1] == 10.0
     labels = [t.get_text() for t in ax.get_legend().get_texts()]
     assert labels == ["GD (above the chart at steps 3–6)", "Adam"]
+
+
+def test_the_newton_schulz_picture_draws_each_value_and_what_five_steps_make_of_it():
+    """Blue at (σ, σ) on the identity, as the explorer draws it, red at (σ, σ after 5 steps),
+    the latter from the singular values of newton_schulz applied to a matrix with those σ."""
+    from helpers.optimizers import newton_schulz
+    from helpers.plots.modern import newton_schulz_polynomial
+
+    sigma = np.array([2.0, 0.7, 0.05, 0.01])
+    rng = np.random.default_rng(0)
+    u, _ = np.linalg.qr(rng.normal(size=(6, 4)))
+    v, _ = np.linalg.qr(rng.normal(size=(5, 4)))
+    g = u @ np.diag(sigma) @ v.T
+    after = np.linalg.svd(newton_schulz(g, eps=0.0), compute_uv=False)[:4]  # (the 5th is 0)
+    dots = newton_schulz_polynomial(sigma).axes[1]
+    lines = {line.get_label(): line.get_xydata() for line in dots.get_lines()}
+    before = lines["before (σ)"]
+    np.testing.assert_allclose(before[:, 0], sigma / np.linalg.norm(sigma))
+    np.testing.assert_allclose(before[:, 1], before[:, 0])
+    np.testing.assert_allclose(np.sort(lines["after 5 steps"][:, 1]), np.sort(after), rtol=1e-9)

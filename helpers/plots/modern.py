@@ -45,7 +45,7 @@ def rectification(betas2=(0.999, 0.99), steps: int = 3000):
     return figure
 
 
-def factored_v(v, v_factored, title="hidden 32 × 32 weight of the network"):
+def factored_v(v, v_factored, title="hidden 32 × 32 weight of the network", seed=None):
     """Adam's v against Adafactor's rank-one estimate, entry by entry (log–log), and the ratio."""
     figure, (ax, hist) = new_figure(10.0, 3.8, ncols=2)
     v, f = np.ravel(v), np.ravel(v_factored)
@@ -59,7 +59,8 @@ def factored_v(v, v_factored, title="hidden 32 × 32 weight of the network"):
     hist.set(
         xlabel=r"$\log_{10}$(factored / Adam's v)",
         ylabel="weights",
-        title=f"within 2× of Adam's: {np.mean(np.abs(ratio) < np.log10(2)):.0%}",
+        title=f"within 2× of Adam's: {np.mean(np.abs(ratio) < np.log10(2)):.0%}"
+        + ("" if seed is None else f" (seed {seed})"),
     )
     return figure
 
@@ -74,11 +75,13 @@ def singular_values(panels: dict[str, np.ndarray]):
     ax.set(
         yscale="log",
         xlabel="singular value, largest first",
-        ylabel="σ / σ_max",
+        ylabel=r"$\sigma / \sigma_{max}$",
         title="what each method does to the step's singular values",
     )
     ax.set_xticks(np.arange(s.size) + 0.4 - width / 2, [str(i + 1) for i in range(s.size)])
-    ax.legend(fontsize=9)
+    # outside, to the right: inside, the box covered the tallest bars at singular values 3–4,
+    # the very bars that show Muon's and Shampoo's "every σ near 1"
+    ax.legend(fontsize=9, loc="upper left", bbox_to_anchor=(1.01, 1.0), borderaxespad=0)
     return figure
 
 
@@ -104,13 +107,24 @@ def newton_schulz_polynomial(sigmas, coefficients=MUON_COEFFICIENTS, steps: int 
     out = sig.copy()
     for _ in range(steps):
         out = a * out + b * out**3 + c * out**5
-    dots.semilogx(sig, np.zeros_like(sig), "o", color="tab:blue", label="before (normalised)")
+    # "before" at height σ, on the dotted identity, as notebook 10's Newton–Schulz explorer
+    # draws it: each arrow then runs from a value to what it becomes (from height 0 the blue
+    # dots read as "the values were 0")
+    identity = np.geomspace(sig.min() / 2, 1.5, 200)
+    dots.semilogx(identity, identity, "k:", lw=1)
+    dots.semilogx(sig, sig, "o", color="tab:blue", label="before (σ)")
     dots.semilogx(sig, out, "o", color="tab:red", label=f"after {steps} steps")
     for x0, y1 in zip(sig, out, strict=True):
-        dots.annotate("", (x0, y1), (x0, 0), arrowprops={"arrowstyle": "->", "color": "0.6"})
+        dots.annotate("", (x0, y1), (x0, x0), arrowprops={"arrowstyle": "->", "color": "0.6"})
     dots.axhline(1, color="gray", lw=0.8)
-    dots.set(xlabel=r"$\sigma$ before", ylabel=r"$\sigma$ after", title="the gradient's σ")
-    dots.legend(fontsize=8, loc="center left")
+    dots.set(
+        xlim=(sig.min() / 2, 1.5),
+        ylim=(-0.1, 1.6),
+        xlabel=r"$\sigma$ before",
+        ylabel=r"$\sigma$ after",
+        title="the gradient's σ",
+    )
+    dots.legend(fontsize=8, loc="upper left")
     return figure
 
 
