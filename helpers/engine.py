@@ -842,8 +842,16 @@ class Explorer:
                 _two_lines_if_long(ax.title, ax.get_window_extent(renderer).width, renderer)
             # a top tick label of the new axis ("3" on Rosenbrock) can reach higher than the
             # first one the layout made room for: lift a title that would touch it
-            top = max((t.get_window_extent(renderer).y1 for t in ax.get_yticklabels()
-                       if t.get_visible() and t.get_text()), default=0.0)  # fmt: skip
+            # (only the ticks inside the axis: matplotlib keeps labels beyond it, undrawn, and
+            # a "2.0" above a 1.6 top once lifted 10's title into the one above it)
+            ax.yaxis.get_majorticklabels()  # (brings the ticks up to date with the axis)
+            low, high = sorted(ax.get_ylim())
+            slack = 1e-9 * (high - low)
+            top = max((tick.label1.get_window_extent(renderer).y1
+                       for tick in ax.yaxis.get_major_ticks()
+                       if low - slack <= tick.get_loc() <= high + slack
+                       and tick.label1.get_visible() and tick.label1.get_text()),
+                      default=0.0)  # fmt: skip
             gap = ax.title.get_window_extent(renderer).y0 - top
             if gap < 2 * self.display.density:
                 points = (2 * self.display.density - gap) * 72 / self.figure.dpi

@@ -274,6 +274,15 @@ def crowded_explorers():
         adam = edge_runs("adam", (0.005, 0.01), (0.9,), (0, 1), steps=300, progress=False)
         return EdgeOfStability(gd, adam, lr=0.1)
 
+    def newton_schulz_cubic():  # a tick label beyond the axis once lifted its panel title
+        from helpers.explorers.modern import NewtonSchulzExplorer
+
+        return picked_kind(NewtonSchulzExplorer(), "classic cubic")
+
+    def picked_kind(explorer, kind):
+        explorer.kind.value = kind
+        return explorer
+
     def diverging_conditioning():
         explorer = ConditioningExplorer(lr=0.3, condition_number=20, angle=30)
         next(c for c in explorer.controls if c.description.startswith("η")).value = 1.0
@@ -301,6 +310,7 @@ def crowded_explorers():
         "race, Rosenbrock": lambda: race("Rosenbrock"),
         "race, Beale": lambda: race("Beale"),
         "edge of stability": edge_of_stability,
+        "Newton–Schulz, the cubic": newton_schulz_cubic,
     }
 
 

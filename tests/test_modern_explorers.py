@@ -1,6 +1,8 @@
 """Notebook 10's explorers, driven from Python: every control over its range, a picture each time,
 and what the figure shows checked against an independent computation."""
 
+import re
+
 import numpy as np
 import pytest
 from sliders import every_label_in_full, shows_a_picture, sweep
@@ -59,6 +61,23 @@ def test_newton_schulz_explorer_shows_the_iteration():
     np.testing.assert_allclose(explorer.after.get_ydata(), before)  # nothing happens
     # and in the picture: each "after" dot on its "before" dot (drawn at height σ, not 0)
     np.testing.assert_allclose(explorer.before.get_ydata(), explorer.after.get_ydata())
+    # and in the title: the same interval written the same way twice
+    now, was = re.search(r"lie in (\[.*?\]) \(they were in (\[.*?\])\)", explorer.title).groups()
+    assert now == was, explorer.title
+
+
+def test_newton_schulz_explorer_names_each_polynomial_in_full():
+    """The dropdown's names are short (a 300 px dropdown cut the quintic's coefficients off);
+    the left panel's title writes the chosen polynomial with its coefficients."""
+    from helpers.explorers.modern import COEFFICIENTS
+
+    explorer = NewtonSchulzExplorer()
+    for name, coefficients in COEFFICIENTS.items():
+        explorer.kind.value = name
+        assert len(name) <= 16
+        title = explorer.ax.get_title()
+        for c in coefficients:
+            assert c == 0 or f"{abs(c):g}" in title, (name, title)
 
 
 def test_schedule_free_explorer_every_control(strict):

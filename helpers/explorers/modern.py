@@ -33,10 +33,28 @@ def sign_step_explorer(steps: int = 60) -> ContourExplorer:
 
 
 # --------------------------------------------------------------------------------------------
+# Short names: a dropdown is 300 px wide outside classroom mode, and the quintic's coefficients
+# cut its label off; the left panel's title writes the chosen polynomial out instead.
 COEFFICIENTS = {
-    "Muon's quintic (3.4445, −4.775, 2.0315)": MUON_COEFFICIENTS,
-    "classic cubic (1.5, −0.5, 0)": (1.5, -0.5, 0.0),
+    "Muon's quintic": MUON_COEFFICIENTS,
+    "classic cubic": (1.5, -0.5, 0.0),
 }
+
+
+def _polynomial(coefficients) -> str:
+    """φ(σ) = aσ + bσ³ + cσ⁵ as mathtext, the terms that are 0 left out."""
+    terms = [
+        f"{c:+g}{power}"
+        for c, power in zip(coefficients, (r"\sigma", r"\sigma^3", r"\sigma^5"), strict=True)
+        if c
+    ]
+    return r"$\varphi(\sigma) = " + "".join(terms).lstrip("+") + "$"
+
+
+def _value(x: float) -> str:
+    """One format for a singular value wherever the title writes one: 2 decimals, or 2
+    significant digits below 0.1 (0.0086 was written 8.6e-03 beside an 'after' of 0.01)."""
+    return f"{x:.2f}" if abs(x) >= 0.1 else f"{x:.2g}"
 
 
 def iterate(sigma, coefficients, steps: int):
@@ -79,8 +97,13 @@ class NewtonSchulzExplorer(Explorer):
         (self.before,) = self.dots.plot([], [], "o", color="tab:blue", label="before (σ)")
         (self.after,) = self.dots.plot([], [], "o", color="tab:red", label="after")
         self.dots.legend(loc="upper left", fontsize=9)
+        self.on_structure(self.kind, self._name_polynomial)
+        self._name_polynomial()
         self.moving(self.curve, self.before, self.after, self.add_title())
         self.refresh()
+
+    def _name_polynomial(self) -> None:
+        self.panel_title(self.ax, _polynomial(COEFFICIENTS[self.kind.value]), fontsize=11)
 
     def singular_values(self) -> np.ndarray:
         """The gradient's 8 singular values, from 1 down to 1/κ, after the Frobenius scaling."""
@@ -96,8 +119,8 @@ class NewtonSchulzExplorer(Explorer):
         self.after.set_data(before, np.clip(after, -0.1, 1.6))
         self.set_title(
             f"κ = {self.kappa.value:.3g}, {k} step{'s' * (k != 1)}: the singular values now lie in "
-            f"[{after.min():.2f}, {after.max():.2f}] (they were in [{before.min():.1e}, "
-            f"{before.max():.2f}])"
+            f"[{_value(after.min())}, {_value(after.max())}] (they were in "
+            f"[{_value(before.min())}, {_value(before.max())}])"
         )
 
 
