@@ -212,8 +212,9 @@ def lr_range_test(
 
     Step k = 0, 1, …, K − 1 uses η_k = η_min · (η_max/η_min)^{k/(K−1)}: η grows by the same
     factor every step. The mini-batch losses are recorded (batches drawn without replacement,
-    from a ``torch.Generator`` seeded with ``seed``); the run stops early once the loss is not
-    finite or exceeds ``stop_factor`` × the lowest so far: η is then far too large.
+    from a ``torch.Generator`` seeded with ``seed``); the run stops early, as fastai's does,
+    once the smoothed loss (``smooth``, computed as the run goes) is not finite or exceeds
+    ``stop_factor`` × its lowest so far: η is then far too large.
 
     The suggestion is the η where the smoothed loss falls fastest against log η (its most
     negative slope), looked for before the smoothed loss's minimum: learning is quickest
@@ -244,6 +245,7 @@ def _range_test(model, x, y, make_optimizer, lrs, batch_size, seed, stop_factor,
     generator = torch.Generator().manual_seed(seed)
     order = torch.empty(0, dtype=torch.long)
     losses: list[float] = []
+    beta, average, lowest_so_far = 0.9, 0.0, math.inf  # the running form of ``smooth``
     # A bar closed before its total turns red ("failed") in Jupyter; a range test that stops
     # early has done its job, so on a stop the bar's total becomes the steps taken.
     counter = bar(total=steps, desc="range test") if progress else None
@@ -258,9 +260,15 @@ def _range_test(model, x, y, make_optimizer, lrs, batch_size, seed, stop_factor,
         loss.backward()
         optimizer.step()
         losses.append(loss.item())
+        # fastai's stop: the smoothed loss above stop_factor × its lowest so far. (The raw
+        # loss against its lowest, one lucky batch, stopped every test while the smoothed
+        # loss was still falling: a spike of noise, not a blow-up.)
+        average = beta * average + (1 - beta) * losses[-1]
+        smoothed_now = average / (1 - beta ** (k + 1))
+        lowest_so_far = min(lowest_so_far, smoothed_now)
         if counter is not None:
             counter.update(1)
-        if not math.isfinite(losses[-1]) or losses[-1] > stop_factor * min(losses):
+        if not math.isfinite(smoothed_now) or smoothed_now > stop_factor * lowest_so_far:
             if counter is not None:
                 counter.total = k + 1
                 counter.set_description(f"range test: done, the loss blew up at η = {lrs[k]:.2g}")
