@@ -46,6 +46,7 @@ def test_every_control_over_its_whole_range(strict, explorer):
         key = METHODS[method]
         assert list(explorer.lr.options) == sorted(set(explorer.runs[key].lrs.tolist()))
         assert explorer.beta.disabled == (key == "adam")
+        assert (explorer.beta.layout.visibility == "hidden") == (key == "adam")
         for lr in sweep(explorer.lr):
             explorer.lr.value = lr
             for beta in sweep(explorer.beta):

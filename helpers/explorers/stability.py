@@ -114,6 +114,9 @@ class EdgeOfStability(Explorer):
             self.lr.options = options
             self.lr.value = options[len(options) // 2]
         self.beta.disabled = key == "adam"
+        # hidden too, keeping its place: greyed at its last value (0.5, say) it read as Adam's
+        # β₁, which is 0.9 (the optimizer's name says so)
+        self.beta.layout.visibility = "hidden" if key == "adam" else "visible"
 
     @property
     def key(self) -> str:
