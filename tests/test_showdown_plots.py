@@ -223,6 +223,19 @@ def test_race_legend_lists_only_the_chosen_optimizers():
     assert explorer._legend is None and explorer.message == ""
 
 
+def test_the_race_legend_of_all_seven_covers_neither_curves_nor_standings(explorer):
+    """The legend sits under the standings, outside the loss panel (in it, seven entries
+    covered the Rastrigin curves), and off the standings' text."""
+    explorer.contenders.value = tuple(explorer.contenders.options)
+    explorer.render()
+    renderer = explorer.canvas.get_renderer()
+    legend = explorer._legend.get_window_extent(renderer)
+    assert len(explorer._legend.get_texts()) == 7
+    assert not legend.overlaps(explorer.loss_ax.get_window_extent(renderer))
+    assert not legend.overlaps(explorer.board.get_window_extent(renderer))
+    assert legend.x1 <= explorer.figure.bbox.x1 and legend.y0 >= 0
+
+
 def test_multi_seed_figures_draw_every_optimizer():
     from helpers.showdown import Tuning
 

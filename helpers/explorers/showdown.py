@@ -70,7 +70,7 @@ class RaceExplorer(Explorer):
         grid = self.figure.add_gridspec(1, 3, width_ratios=(1, 1, board_share))
         self.figure.subplots_adjust(left=0.07, right=0.99, bottom=0.12, top=0.84, wspace=0.34)
         self.loss_ax = self.figure.add_subplot(grid[0, 1])
-        board_ax = self.figure.add_subplot(grid[0, 2])
+        board_ax = self.board_ax = self.figure.add_subplot(grid[0, 2])
         board_ax.set_axis_off()
         self.maps = {}  # one contour panel per function, all in the same place: only one shows
         for name, objective in self.objectives.items():
@@ -186,7 +186,11 @@ class RaceExplorer(Explorer):
             self._legend = None
         handles = [self.curves[name] for name in OPTIMIZERS if name in chosen]
         if handles and not self.classroom:  # (classroom: the coloured standings are the key)
-            legend = self.loss_ax.legend(handles=handles, loc="lower left", fontsize=9, ncols=2)
+            # under the standings, in their cell: in the loss panel, seven entries covered
+            # the curves (on Rastrigin between 10⁻¹ and 10⁰)
+            legend = self.board_ax.legend(
+                handles=handles, loc="lower right", fontsize=9, ncols=2, borderaxespad=0
+            )
             self._legend = self.moving(legend)
         self.budget_line.set_xdata([budget, budget])
         standings.sort(key=lambda entry: entry[0])
