@@ -73,7 +73,9 @@ def sensitivity(sweeps: dict[str, dict]):
 
 def race_contours(objectives: dict[str, Objective], races: dict[str, dict]):
     """Every optimizer's path at its tuned η on each function (2 × 2 panels); the black
-    square is the common start, the gold star the minimum, a dot where each run ended."""
+    square is the common start, the gold stars the minima (outlined again on top of the
+    paths), a dot where each run ended. Paths leave a panel where a run overshoots beyond
+    the function's plot bounds (Rastrigin, at the large tuned η of AdaGrad and RMSProp)."""
     figure, axes = new_figure(11.0, 9.8, nrows=2, ncols=2)
     for ax, (function, objective) in zip(axes.flat, objectives.items(), strict=True):
         draw_contours(ax, objective, resolution=100, levels=14)
@@ -84,6 +86,9 @@ def race_contours(objectives: dict[str, Objective], races: dict[str, dict]):
             )
             ax.plot(path[-1:, 0], path[-1:, 1], "o", color=COLORS[name], ms=8, mec="white")
         ax.plot(*objective.x0, "s", color="black", ms=8)
+        # every minimum again, on top and open: the runs' end dots hid the saddle's star at
+        # (0, 1), where every run ends, so that only the other minimum seemed to have one
+        ax.plot(*objective.minima.T, "*", mfc="none", mec="black", mew=1.5, ms=18)
         ax.set_title(function, fontsize=14)
         ax.tick_params(labelsize=11)
     _legend_on_top(figure, next(iter(races.values())))
