@@ -48,6 +48,7 @@ import re
 import struct
 import threading
 import traceback
+import warnings
 import weakref
 import zlib
 from dataclasses import dataclass
@@ -779,10 +780,13 @@ class Explorer:
         """Recompute and re-render; on error, show the message where the figure was."""
         with self.lock:
             try:
-                if change is not None and change.owner in self._structural:
+                structural = change is not None and change.owner in self._structural
+                if structural:
                     self._structural[change.owner]()
                     self.redraw_background()
                 self.update()
+                if structural and self.classroom and self._laid_out:
+                    self._lay_out_again()
                 png = self.render()
                 self.message = ""
             except Exception as error:  # a callback's error must reach the student, not a log
@@ -935,6 +939,26 @@ class Explorer:
                 ax.set_position(
                     (0.03 + 0.94 * box.x0, 0.1 + 0.8 * box.y0, 0.94 * box.width, 0.8 * box.height)
                 )
+        self._background = None
+        self._backgrounds.clear()
+        self._panel_boxes.clear()
+        self._layer_cache.clear()
+
+    def _lay_out_again(self) -> None:
+        """Classroom mode, after a structural change (another function, optimizer or kind):
+        the panels laid out again around the texts they have now. The first layout was made
+        for the first texts; wider tick labels (09's Adam sharpness in the tens of thousands),
+        a longer label or a title of another size ran off the picture or into each other.
+        A structural change redraws the still picture anyway, so this costs one layout more."""
+        if not all(ax.get_subplotspec() is not None for ax in self.figure.axes):
+            return  # hand-placed panels keep their places
+        self._wrap_title()
+        self.canvas.draw()
+        top = self._top_of_panels()
+        with warnings.catch_warnings():  # where no layout fits, the one there is stays
+            warnings.simplefilter("ignore", UserWarning)
+            self.figure.tight_layout(pad=0.4, w_pad=0.8, rect=(0, 0, 1, top))
+        self._fill_height(top)
         self._background = None
         self._backgrounds.clear()
         self._panel_boxes.clear()

@@ -271,8 +271,22 @@ def crowded_explorers():
         from helpers.stability import edge_runs
 
         gd = edge_runs("gd", (0.1, 0.14), (0.0, 0.5), (0, 1), steps=300, progress=False)
-        adam = edge_runs("adam", (0.005, 0.01), (0.9,), (0, 1), steps=300, progress=False)
+        adam = edge_runs("adam", (0.002, 0.01), (0.9,), (0, 1), steps=300, progress=False)
         return EdgeOfStability(gd, adam, lr=0.1)
+
+    def edge_of_stability_adam():  # a sharpness of 38,000: "30000" ran off the picture
+        explorer = edge_of_stability()
+        explorer.method.value = "Adam (β₁ = 0.9)"
+        explorer.lr.value = 0.002
+        return explorer
+
+    def inspector(optimizer, function=None):  # the panel title ran into the key line
+        explorer = AdaptiveInspector(optimizer="Adam", lr=0.1)
+        named = {c.description: c for c in explorer.controls if hasattr(c, "description")}
+        named["optimizer"].value = optimizer
+        if function is not None:
+            named["function"].value = function
+        return explorer
 
     def newton_schulz_cubic():  # a tick label beyond the axis once lifted its panel title
         from helpers.explorers.modern import NewtonSchulzExplorer
@@ -310,6 +324,10 @@ def crowded_explorers():
         "race, Rosenbrock": lambda: race("Rosenbrock"),
         "race, Beale": lambda: race("Beale"),
         "edge of stability": edge_of_stability,
+        "edge of stability, Adam at η = 0.002": edge_of_stability_adam,
+        "step inspector, SGD": lambda: inspector("SGD"),
+        "step inspector, Adam on Beale": lambda: inspector("Adam", "Beale"),
+        "Nesterov on Beale": lambda: picked(NesterovExplorer(lr=0.5, beta=0.9), "Beale"),
         "Newton–Schulz, the cubic": newton_schulz_cubic,
     }
 
@@ -330,6 +348,10 @@ def test_classroom_texts_do_not_overlap(monkeypatch, name):
         box = legend.get_window_extent(renderer)
         assert box.x0 >= -slack and box.x1 <= figure_box.x1 + slack, f"{name}: legend off"
         assert box.y0 >= -slack and box.y1 <= figure_box.y1 + slack, f"{name}: legend off"
+    for text in drawn_texts(explorer.figure):  # every text on the picture, whole
+        box = text_box(text, renderer)
+        assert box.x0 >= -slack and box.x1 <= figure_box.x1 + slack, f"{name}: {text.get_text()}"
+        assert box.y0 >= -slack and box.y1 <= figure_box.y1 + slack, f"{name}: {text.get_text()}"
     for ax in explorer.figure.axes:  # a banner ("diverged at step k") stays inside its panel
         for text in ax.texts:
             if is_banner(text) and text.get_visible() and ax.get_visible():
