@@ -243,6 +243,11 @@ def crowded_explorers():
         explorer.picker.value = function
         return explorer
 
+    def nesterov_at(lr, function):  # (picking the function sets its own η first)
+        explorer = picked(NesterovExplorer(), function)
+        explorer.lr.value = lr
+        return explorer
+
     def diverging(explorer, name="lr", value=4.0):
         explorer.named_controls[name].value = value
         return explorer
@@ -311,7 +316,7 @@ def crowded_explorers():
         # panel titles set again after the first layout (they ran into each other)
         "Nesterov, another function": lambda: picked(NesterovExplorer(lr=0.001), "Rosenbrock"),
         # and one where both diverge: the title grew to three lines after the layout
-        "Nesterov, diverged on another function": lambda: picked(NesterovExplorer(), "Rosenbrock"),
+        "Nesterov, diverged on another function": lambda: nesterov_at(0.5, "Rosenbrock"),
         "heavy ball, diverged": lambda: diverging(heavy_ball_explorer()),
         "conditioning, diverged": diverging_conditioning,
         "step inspector": lambda: AdaptiveInspector(optimizer="Adam", lr=0.1),

@@ -376,3 +376,19 @@ def test_ema_legend_covers_no_signal_dot(seed):
     box = ax.get_legend().get_window_extent(explorer.canvas.get_renderer())
     x, y = ax.transData.transform(np.column_stack([explorer.t, explorer.signal])).T
     assert not np.any((box.x0 <= x) & (x <= box.x1) & (box.y0 <= y) & (y <= box.y1))
+
+
+def test_picking_a_function_sets_an_eta_that_works_there():
+    """Nesterov's explorer: the quadratic's η = 0.5 diverges at step 2 on Rosenbrock and Beale
+    for both methods; picking either sets the η notebook 05 names (0.001), picking the
+    quadratic again the one the explorer was made with. An η chosen after the pick stays."""
+    from helpers.explorers.momentum import NesterovExplorer
+
+    explorer = NesterovExplorer(lr=0.5, beta=0.9)
+    for function in ("Rosenbrock", "Beale"):
+        explorer.picker.value = function
+        assert explorer.lr.value == 0.001 and "diverged" not in explorer.title, function
+    explorer.lr.value = 0.002
+    assert explorer.lr.value == 0.002 and explorer.picker.value == "Beale"
+    explorer.picker.value = "quadratic (κ = 20)"
+    assert explorer.lr.value == 0.5 and "diverged" not in explorer.title

@@ -194,12 +194,17 @@ class NesterovExplorer(Explorer):
         max_steps: int = 200,
         shown: int = 4,
     ):
+        # Picking a function sets η to one that works there (on Rosenbrock and Beale nearly
+        # the whole slider above 0.005 diverges, so the quadratic's 0.5 showed two "diverged
+        # at step 2" banners and nothing else); the η is the one notebook 05's prompt names.
+        self._function_lrs = {}
         if objectives is None:
             objectives = {
                 "quadratic (κ = 20)": Quadratic(20, angle=30),
                 "Rosenbrock": Rosenbrock(),
                 "Beale": Beale(),
             }
+            self._function_lrs = {"quadratic (κ = 20)": lr, "Rosenbrock": 0.001, "Beale": 0.001}
         if isinstance(objectives, Objective):
             objectives = {objectives.name: objectives}
         self.objectives = dict(objectives)
@@ -238,15 +243,20 @@ class NesterovExplorer(Explorer):
         self.moving(self.add_title(fontsize=12))
         self.on_structure(self.picker, self._new_objective)
         self._cache_key, self._axis_key = None, None
+        self._made = False
         self._new_objective()
         self.refresh()
         self.stepper.play.value = min(shown, steps)  # open on a step with a velocity to draw
+        self._made = True
 
     @property
     def objective(self) -> Objective:
         return self.objectives[self.picker.value]
 
     def _new_objective(self) -> None:
+        lr = self._function_lrs.get(self.picker.value)
+        if lr is not None and self._made:  # (while being made, η is the one asked for)
+            self.lr.value = lr
         for name, ax in self.panels.items():
             clear_contours(ax, keep=self._moving)
             draw_contours(ax, self.objective, filled=True, levels=14)
