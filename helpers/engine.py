@@ -452,7 +452,7 @@ CLASSROOM_CSS = """<style>
 .course-classroom .widget-slider { width: 390px !important; }
 .course-classroom .widget-hslider { width: auto !important; min-width: 390px; margin-right: 16px; }
 .course-classroom .widget-hslider .slider-container { flex: 0 0 200px; }
-.course-classroom .widget-checkbox { width: auto !important; }
+.course-classroom .widget-checkbox { width: auto !important; margin-right: 16px; }
 .course-classroom .widget-readout { min-width: 80px; }
 .course-classroom .widget-button, .course-classroom .widget-toggle-button {
   width: auto !important; min-width: 90px; }
