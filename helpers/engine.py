@@ -1221,10 +1221,15 @@ _MINUS = re.compile(r"-(?=\.?\d)")  # a hyphen before a digit: a minus sign
 _BEFORE_A_NUMBER = re.compile(r" (?=[−-]?\.?\d)")
 
 
+_SHORT_GROUP = re.compile(r"\([^()]{1,16}\)")  # "(η*, β*)", "(0.25, −15)": a pair
+
+
 def _words_of(paragraph: str) -> list[str]:
     """The units a wrap may break between: the words, with a number kept on the line of the
-    word before it ("diverged at step" over a lone "2" read badly in a classroom title)."""
-    glued = _BEFORE_A_NUMBER.sub("\0", paragraph)
+    word before it ("diverged at step" over a lone "2" read badly in a classroom title), and a
+    short bracketed pair kept whole (05's "optimum (η*," over "β*)")."""
+    glued = _SHORT_GROUP.sub(lambda m: m.group().replace(" ", "\0"), paragraph)
+    glued = _BEFORE_A_NUMBER.sub("\0", glued)
     return [word.replace("\0", " ") for word in glued.split(" ")]
 
 

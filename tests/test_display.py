@@ -580,3 +580,12 @@ def test_a_title_set_again_unchanged_stays_wrapped(monkeypatch):
         "quadratic (κ = 100)"
     ]
     assert not overlapping_texts(explorer)
+
+
+def test_a_short_bracketed_pair_is_never_broken():
+    """05's status line broke "optimum (η*," from "β*)" at κ = 1000."""
+    from helpers.engine import _words_of
+
+    words = _words_of("rate 0.958 · optimum (η*, β*) = (3.31, 0.669) · long (a b c d e f g h i j)")
+    assert "(η*, β*)" in words and "(3.31, 0.669)" in words
+    assert "(a" in words  # a longer aside may still break
