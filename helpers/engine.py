@@ -907,6 +907,10 @@ class Explorer:
             return _classroom_size_of(size, self.screen_dpi)
 
         for ax in self.figure.axes:
+            # a log axis's label a little off its tick labels: at 24 px "f(θ_t) − f_min"
+            # touched the superscripts of 10⁻² beside it (06's bias-correction explorer)
+            if ax.get_yscale() == "log":
+                ax.yaxis.labelpad = max(ax.yaxis.labelpad, 8.0)
             ax.tick_params(
                 labelsize=larger(ax.xaxis.get_ticklabels()[0].get_size())
                 if ax.xaxis.get_ticklabels()
