@@ -1225,7 +1225,7 @@ _MINUS = re.compile(r"-(?=\.?\d)")  # a hyphen before a digit: a minus sign
 _BEFORE_A_NUMBER = re.compile(r" (?=[−-]?\.?\d)")
 
 
-_SHORT_GROUP = re.compile(r"\([^()]{1,16}\)")  # "(η*, β*)", "(0.25, −15)": a pair
+_SHORT_GROUP = re.compile(r"\([^()]{1,16}\)|\[[^\[\]]{1,16}\]")  # "(η*, β*)", "[0.01, 0.86]"
 
 
 def _words_of(paragraph: str) -> list[str]:

@@ -589,3 +589,4 @@ def test_a_short_bracketed_pair_is_never_broken():
     words = _words_of("rate 0.958 · optimum (η*, β*) = (3.31, 0.669) · long (a b c d e f g h i j)")
     assert "(η*, β*)" in words and "(3.31, 0.669)" in words
     assert "(a" in words  # a longer aside may still break
+    assert "[0.00012, 1.13]" in _words_of("now lie in [0.00012, 1.13] (they were in")  # 10's

@@ -94,7 +94,8 @@ class RaceExplorer(Explorer):
             for function, ax in self.maps.items():
                 self.paths[function, name] = ax.plot([], [], style, color=color, lw=1.6)[0]
                 self.ends[function, name] = ax.plot([], [], "o", color=color, ms=7, mec="white")[0]
-        self._legend = None  # drawn at every update, with the chosen optimizers only
+        self._legend = None  # the chosen optimizers only, made again when they change
+        self._legend_names = None
         self.budget_line = self.loss_ax.axvline(self.budget.value, color="black", ls=":", lw=1.2)
         self.board = board_ax.text(  # the standings, best first
             # right-aligned as a block (its lines left-aligned), so a wider font grows leftwards
@@ -180,18 +181,19 @@ class RaceExplorer(Explorer):
                 standings.append((np.inf, name, f"{name:9s}diverged at step {k}"))
             else:
                 standings.append((gaps[-1], name, f"{name:9s}{s.lrs[best]:<8.2g}{gaps[-1]:.0e}"))
-        if self._legend is not None:
-            self._moving.remove(self._legend)
-            self._legend.remove()
+        names = tuple(name for name in OPTIMIZERS if name in chosen)
+        if names != self._legend_names:  # a cached layer: drawn at every move it was 7 ms
+            self._legend_names = names
+            self.replace_layer("legend", [])  # (the old legend out first: a new one replaces it)
             self._legend = None
-        handles = [self.curves[name] for name in OPTIMIZERS if name in chosen]
-        if handles and not self.classroom:  # (classroom: the coloured standings are the key)
-            # under the standings, in their cell: in the loss panel, seven entries covered
-            # the curves (on Rastrigin between 10⁻¹ and 10⁰)
-            legend = self.board_ax.legend(
-                handles=handles, loc="lower right", fontsize=9, ncols=2, borderaxespad=0
-            )
-            self._legend = self.moving(legend)
+            if names and not self.classroom:  # (classroom: the coloured standings are the key)
+                # under the standings, in their cell: in the loss panel, seven entries covered
+                # the curves (on Rastrigin between 10⁻¹ and 10⁰)
+                self._legend = self.board_ax.legend(
+                    handles=[self.curves[name] for name in names], loc="lower right",
+                    fontsize=9, ncols=2, borderaxespad=0,
+                )  # fmt: skip
+                self.layer("legend", self._legend)
         self.budget_line.set_xdata([budget, budget])
         standings.sort(key=lambda entry: entry[0])
         header = [f"{'':9s}{'η':8s}f − f_min"] if standings else []
