@@ -639,9 +639,7 @@ class Explorer:
             x = (anchor.x0 + anchor.x1) / 2 / self.figure.bbox.width
             legend.set_bbox_to_anchor((x, bottom), transform=self.figure.transFigure)
         self._title_bottom = bottom
-        self.redraw_background()
-        self._backgrounds.clear()
-        self._panel_boxes.clear()
+        self._forget_pictures()
 
     def layer(self, name: str, *artists) -> None:
         """Put artists into the cached layer ``name`` (created, above the others, on first use).
@@ -930,12 +928,7 @@ class Explorer:
         self._break_long_labels()
         self._rebuild_legends(larger)
         if all(ax.get_subplotspec() is not None for ax in self.figure.axes):
-            # tight_layout, not constrained layout: it accepts the colorbars the explorers
-            # made (constrained layout cannot be switched on after a colorbar exists).
-            self.canvas.draw()  # the title's and legends' sizes, for the top of the panels
-            top = self._top_of_panels()
-            self.figure.tight_layout(pad=0.4, w_pad=0.8, rect=(0, 0, 1, top))
-            self._fill_height(top)
+            self._tight_layout()
         else:
             self.figure.subplots_adjust()  # hand-placed panels: a tighter frame
             for ax in self.figure.axes:
@@ -943,6 +936,22 @@ class Explorer:
                 ax.set_position(
                     (0.03 + 0.94 * box.x0, 0.1 + 0.8 * box.y0, 0.94 * box.width, 0.8 * box.height)
                 )
+        self._forget_pictures()
+
+    def _tight_layout(self) -> None:
+        """The panels laid out around their texts, below the title and the legends above
+        them, and grown to the height the screen gives them. tight_layout, not constrained
+        layout: it accepts the colorbars the explorers made (constrained layout cannot be
+        switched on after a colorbar exists)."""
+        self.canvas.draw()  # the title's and legends' sizes, for the top of the panels
+        top = self._top_of_panels()
+        with warnings.catch_warnings():  # where no layout fits, the one there is stays
+            warnings.simplefilter("ignore", UserWarning)
+            self.figure.tight_layout(pad=0.4, w_pad=0.8, rect=(0, 0, 1, top))
+        self._fill_height(top)
+
+    def _forget_pictures(self) -> None:
+        """The panels moved: every cached picture of them is stale."""
         self._background = None
         self._backgrounds.clear()
         self._panel_boxes.clear()
@@ -957,16 +966,8 @@ class Explorer:
         if not all(ax.get_subplotspec() is not None for ax in self.figure.axes):
             return  # hand-placed panels keep their places
         self._wrap_title()
-        self.canvas.draw()
-        top = self._top_of_panels()
-        with warnings.catch_warnings():  # where no layout fits, the one there is stays
-            warnings.simplefilter("ignore", UserWarning)
-            self.figure.tight_layout(pad=0.4, w_pad=0.8, rect=(0, 0, 1, top))
-        self._fill_height(top)
-        self._background = None
-        self._backgrounds.clear()
-        self._panel_boxes.clear()
-        self._layer_cache.clear()
+        self._tight_layout()
+        self._forget_pictures()
 
     def _fill_height(self, top: float) -> None:
         """Panels in one row, grown to the height the screen gives them.

@@ -44,6 +44,7 @@ __all__ = [
     "BUFFERS",
     "state_floats",
     "tie",
+    "standard_error",
     "MatrixRegression",
     "matrix_sweep",
     "noisy_quadratic_race",
@@ -366,11 +367,16 @@ def tune(
     return Tuning(name, grid, scores, float(grid[i]), best, batch, widened)
 
 
+def standard_error(a, b) -> float:
+    """The standard error of the difference of two means of per-seed scores."""
+    a, b = np.asarray(a, dtype=float), np.asarray(b, dtype=float)
+    return math.sqrt(a.var(ddof=1) / a.size + b.var(ddof=1) / b.size)
+
+
 def tie(a, b, z: float = 2.0) -> bool:
     """Whether two sets of per-seed scores are within z standard errors of each other."""
-    a, b = np.asarray(a, dtype=float), np.asarray(b, dtype=float)
-    se = math.sqrt(a.var(ddof=1) / a.size + b.var(ddof=1) / b.size)
-    return abs(a.mean() - b.mean()) <= z * max(se, 1e-12)
+    gap = abs(np.mean(a) - np.mean(b))
+    return gap <= z * max(standard_error(a, b), 1e-12)
 
 
 # -- memory ----------------------------------------------------------------------------------

@@ -245,7 +245,6 @@ def _range_test(model, x, y, make_optimizer, lrs, batch_size, seed, stop_factor,
     generator = torch.Generator().manual_seed(seed)
     order = torch.empty(0, dtype=torch.long)
     losses: list[float] = []
-    beta, average, lowest_so_far = 0.9, 0.0, math.inf  # the running form of ``smooth``
     # A bar closed before its total turns red ("failed") in Jupyter; a range test that stops
     # early has done its job, so on a stop the bar's total becomes the steps taken.
     counter = bar(total=steps, desc="range test") if progress else None
@@ -262,13 +261,12 @@ def _range_test(model, x, y, make_optimizer, lrs, batch_size, seed, stop_factor,
         losses.append(loss.item())
         # fastai's stop: the smoothed loss above stop_factor × its lowest so far. (The raw
         # loss against its lowest, one lucky batch, stopped every test while the smoothed
-        # loss was still falling: a spike of noise, not a blow-up.)
-        average = beta * average + (1 - beta) * losses[-1]
-        smoothed_now = average / (1 - beta ** (k + 1))
-        lowest_so_far = min(lowest_so_far, smoothed_now)
+        # loss was still falling: a spike of noise, not a blow-up.) Smoothing all K losses
+        # again costs microseconds against the step's forward and backward pass.
+        smoothed = smooth(losses)
         if counter is not None:
             counter.update(1)
-        if not math.isfinite(smoothed_now) or smoothed_now > stop_factor * lowest_so_far:
+        if not np.isfinite(smoothed[-1]) or smoothed[-1] > stop_factor * smoothed.min():
             if counter is not None:
                 counter.total = k + 1
                 counter.set_description(f"range test: done, the loss blew up at η = {lrs[k]:.2g}")

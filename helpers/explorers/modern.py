@@ -10,7 +10,8 @@ from ..engine import Explorer, condition_number_slider, lr_slider, round_lr_slid
 from ..modern import noisy_quadratic_race
 from ..objectives import Quadratic, Rosenbrock
 from ..optimizers import Adam, AdamW, AdamWScheduleFree, Lion
-from ..optimizers.matrix import MUON_COEFFICIENTS
+from ..optimizers.matrix import MUON_COEFFICIENTS, singular_value_map
+from ..plots.modern import polynomial_text
 from ..schedules import warmup_cosine
 from .contour import ContourExplorer
 
@@ -41,29 +42,10 @@ COEFFICIENTS = {
 }
 
 
-def _polynomial(coefficients) -> str:
-    """φ(σ) = aσ + bσ³ + cσ⁵ as mathtext, the terms that are 0 left out."""
-    terms = [
-        f"{c:+g}{power}"
-        for c, power in zip(coefficients, (r"\sigma", r"\sigma^3", r"\sigma^5"), strict=True)
-        if c
-    ]
-    return r"$\varphi(\sigma) = " + "".join(terms).lstrip("+") + "$"
-
-
 def _value(x: float) -> str:
     """One format for a singular value wherever the title writes one: 2 decimals, or 2
     significant digits below 0.1 (0.0086 was written 8.6e-03 beside an 'after' of 0.01)."""
     return f"{x:.2f}" if abs(x) >= 0.1 else f"{x:.2g}"
-
-
-def iterate(sigma, coefficients, steps: int):
-    """σ after ``steps`` applications of φ(σ) = aσ + bσ³ + cσ⁵."""
-    a, b, c = coefficients
-    s = np.array(sigma, dtype=float)
-    for _ in range(steps):
-        s = a * s + b * s**3 + c * s**5
-    return s
 
 
 class NewtonSchulzExplorer(Explorer):
@@ -103,7 +85,7 @@ class NewtonSchulzExplorer(Explorer):
         self.refresh()
 
     def _name_polynomial(self) -> None:
-        self.panel_title(self.ax, _polynomial(COEFFICIENTS[self.kind.value]), fontsize=11)
+        self.panel_title(self.ax, polynomial_text(COEFFICIENTS[self.kind.value]), fontsize=11)
 
     def singular_values(self) -> np.ndarray:
         """The gradient's 8 singular values, from 1 down to 1/κ, after the Frobenius scaling."""
@@ -112,9 +94,10 @@ class NewtonSchulzExplorer(Explorer):
 
     def update(self) -> None:
         coefficients, k = COEFFICIENTS[self.kind.value], self.steps.value
-        self.curve.set_data(self.grid, np.clip(iterate(self.grid, coefficients, k), -0.1, 1.6))
+        curve = singular_value_map(self.grid, coefficients, k)
+        self.curve.set_data(self.grid, np.clip(curve, -0.1, 1.6))
         before = self.singular_values()
-        after = iterate(before, coefficients, k)
+        after = singular_value_map(before, coefficients, k)
         self.before.set_data(before, before)
         self.after.set_data(before, np.clip(after, -0.1, 1.6))
         self.set_title(

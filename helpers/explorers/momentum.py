@@ -241,22 +241,24 @@ class NesterovExplorer(Explorer):
             ncols=1 if self.classroom else 2,
         )  # fmt: skip
         self.moving(self.add_title(fontsize=12))
-        self.on_structure(self.picker, self._new_objective)
+        self.on_structure(self.picker, self._picked)
         self._cache_key, self._axis_key = None, None
-        self._made = False
-        self._new_objective()
+        self._new_objective()  # (with the η asked for, not the function's own)
         self.refresh()
         self.stepper.play.value = min(shown, steps)  # open on a step with a velocity to draw
-        self._made = True
 
     @property
     def objective(self) -> Objective:
         return self.objectives[self.picker.value]
 
-    def _new_objective(self) -> None:
+    def _picked(self) -> None:
+        """Another function: its own η, if it has one, and its contours."""
         lr = self._function_lrs.get(self.picker.value)
-        if lr is not None and self._made:  # (while being made, η is the one asked for)
-            self.lr.value = lr
+        if lr is not None:
+            self.set_quietly(self.lr, lr)  # (this refresh draws it: no second one)
+        self._new_objective()
+
+    def _new_objective(self) -> None:
         for name, ax in self.panels.items():
             clear_contours(ax, keep=self._moving)
             draw_contours(ax, self.objective, filled=True, levels=14)

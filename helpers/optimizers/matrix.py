@@ -21,7 +21,14 @@ import numpy as np
 
 from .base import INF, Optimizer, check_lr, check_range, check_runs, hyperparameters
 
-__all__ = ["MatrixOptimizer", "Shampoo", "Muon", "newton_schulz", "MUON_COEFFICIENTS"]
+__all__ = [
+    "MatrixOptimizer",
+    "Shampoo",
+    "Muon",
+    "newton_schulz",
+    "singular_value_map",
+    "MUON_COEFFICIENTS",
+]
 
 
 def per_matrix(value):
@@ -142,6 +149,17 @@ def newton_schulz(g, coefficients=MUON_COEFFICIENTS, steps: int = 5, eps: float 
         gram = x @ _transpose(x)
         x = a * x + (b * gram + c * gram @ gram) @ x
     return _transpose(x) if tall else x
+
+
+def singular_value_map(sigma, coefficients=MUON_COEFFICIENTS, steps: int = 5):
+    """What ``steps`` Newton–Schulz steps make of a singular value σ of g/‖g‖_F: the odd
+    polynomial φ(σ) = aσ + bσ³ + cσ⁵ applied ``steps`` times (``newton_schulz`` applies it to
+    every singular value at once, through matrix products)."""
+    a, b, c = coefficients
+    s = np.array(sigma, dtype=float)
+    for _ in range(steps):
+        s = a * s + b * s**3 + c * s**5
+    return s
 
 
 class MuonState(NamedTuple):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..optimizers.matrix import MUON_COEFFICIENTS
+from ..optimizers.matrix import MUON_COEFFICIENTS, singular_value_map
 from . import new_figure
 
 __all__ = [
@@ -12,6 +12,7 @@ __all__ = [
     "factored_v",
     "singular_values",
     "newton_schulz_polynomial",
+    "polynomial_text",
     "curves",
     "recipe_schedules",
     "sensitivity",
@@ -85,28 +86,31 @@ def singular_values(panels: dict[str, np.ndarray]):
     return figure
 
 
+def polynomial_text(coefficients) -> str:
+    """φ(σ) = aσ + bσ³ + cσ⁵ as mathtext, the terms that are 0 left out."""
+    powers = (r"\sigma", r"\sigma^3", r"\sigma^5")
+    terms = [f"{c:+g}{power}" for c, power in zip(coefficients, powers, strict=True) if c]
+    return r"$\varphi(\sigma) = " + "".join(terms).lstrip("+") + "$"
+
+
 def newton_schulz_polynomial(sigmas, coefficients=MUON_COEFFICIENTS, steps: int = 5):
     """φ(σ) = aσ + bσ³ + cσ⁵ applied k = 1 … ``steps`` times, and where given σ end up."""
-    a, b, c = coefficients
     figure, (ax, dots) = new_figure(10.0, 3.8, ncols=2)
     s = np.linspace(0, 1, 400)
-    current = s.copy()
     for k in range(1, steps + 1):
-        current = a * current + b * current**3 + c * current**5
+        current = singular_value_map(s, coefficients, k)
         ax.plot(s, current, lw=1 + (k == steps), label=f"{k} step" + ("s" if k > 1 else ""))
     ax.plot(s, s, "k:", lw=1)
     ax.axhline(1, color="gray", lw=0.8)
     ax.set(
         xlabel=r"singular value $\sigma$ (after $G/\|G\|_F$)",
         ylabel=r"$\varphi^{(k)}(\sigma)$",
-        title=rf"Newton–Schulz: $\varphi(\sigma) = {a}\sigma {b:+}\sigma^3 {c:+}\sigma^5$",
+        title=f"Newton–Schulz: {polynomial_text(coefficients)}",
     )
     ax.legend(fontsize=8, ncols=2)
     sig = np.sort(np.asarray(sigmas, dtype=float))[::-1]
     sig = sig / np.sqrt(np.sum(sig**2))
-    out = sig.copy()
-    for _ in range(steps):
-        out = a * out + b * out**3 + c * out**5
+    out = singular_value_map(sig, coefficients, steps)
     # "before" at height σ, on the dotted identity, as notebook 10's Newton–Schulz explorer
     # draws it: each arrow then runs from a value to what it becomes (from height 0 the blue
     # dots read as "the values were 0")
