@@ -270,6 +270,7 @@ def _range_test(model, x, y, make_optimizer, lrs, batch_size, seed, stop_factor,
             if counter is not None:
                 counter.total = k + 1
                 counter.set_description(f"range test: done, the loss blew up at η = {lrs[k]:.2g}")
+                counter.refresh()  # (the bar's length follows its new total: full, not 92 %)
             break
     if counter is not None:
         counter.close()

@@ -134,6 +134,9 @@ def test_a_stopped_range_test_ends_its_bar_as_done(monkeypatch):
         def set_description(self, desc):
             self.desc = desc
 
+        def refresh(self):
+            self.refreshed = self.n
+
         def close(self):
             self.closed = True
 
@@ -144,7 +147,7 @@ def test_a_stopped_range_test_ends_its_bar_as_done(monkeypatch):
     )
     (b,) = bars
     assert len(result.lrs) < 80 and b.n == b.total == len(result.lrs) and b.closed
-    assert "done" in b.desc
+    assert "done" in b.desc and b.refreshed == b.total  # drawn again at its new total
 
 
 # -- the classroom review ----------------------------------------------------------------------
