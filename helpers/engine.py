@@ -51,6 +51,7 @@ import traceback
 import warnings
 import weakref
 import zlib
+from collections import OrderedDict
 from dataclasses import dataclass
 
 import ipywidgets as widgets
@@ -549,6 +550,8 @@ class Explorer:
         self._background_key = None
         # use_background's other keys → their static pictures, deflated (see _pack_background)
         self._backgrounds: dict = {}
+        # ...except the _RECENT left last, kept as they are (see _keep_recent)
+        self._recent: OrderedDict = OrderedDict()
         self._layers: dict[str, list] = {}  # name → artists, drawn in the order of creation
         self._layer_cache: dict[str, object] = {}  # name → the picture up to and with that layer
         self._title = None
@@ -670,6 +673,7 @@ class Explorer:
         """Call after changing anything that is neither moving nor in a layer."""
         self._background = None
         self._backgrounds.pop(self._background_key, None)
+        self._recent.pop(self._background_key, None)
         self._layer_cache.clear()
 
     def use_background(self, key) -> None:
@@ -677,7 +681,7 @@ class Explorer:
         time): for explorers whose static parts take a few states (one per function shown)."""
         if key == self._background_key:
             return
-        self._pack_background()
+        self._keep_recent()
         self._background_key = key
         self._layer_cache.clear()
 
@@ -689,19 +693,42 @@ class Explorer:
     # is kept deflated: flat colours and thin lines deflate ~20×, losslessly, and getting it
     # back costs ~10 ms of inflating instead of a redraw. Only the explorer drawn last keeps its
     # canvas and layers: the others give them back and make them again when next used.
+    #
+    # The explorer in use keeps the last _RECENT backgrounds it left as they are, though: a slider
+    # that moves between two of them (09's η, each stop with its own sharpness axis) would
+    # otherwise deflate one and inflate the other at every move, 12 of 33 ms at 2×.
     _last_drawn = None  # a weak reference to the explorer that rendered last
+    _RECENT = 2
+
+    @staticmethod
+    def _deflated(region) -> tuple:
+        pixels = np.asarray(region)  # a copied canvas region is a (height, width, 4) buffer
+        return pixels.shape, _deflate(pixels.tobytes(), _LEVEL)
 
     def _pack_background(self) -> None:
         """Deflate the current background into ``_backgrounds``, if it is drawn."""
         if self._background is None:
             return
-        self.canvas.restore_region(self._background)
-        pixels = np.asarray(self.canvas.buffer_rgba())
-        self._backgrounds[self._background_key] = (pixels.shape, _deflate(pixels.tobytes(), _LEVEL))
+        self._backgrounds[self._background_key] = self._deflated(self._background)
         self._background = None
 
+    def _keep_recent(self) -> None:
+        """Set the current background aside as it is; deflate the oldest beyond _RECENT."""
+        if self._background is None:
+            return
+        self._recent[self._background_key] = self._background
+        self._recent.move_to_end(self._background_key)
+        self._background = None
+        while len(self._recent) > self._RECENT:
+            key, region = self._recent.popitem(last=False)
+            self._backgrounds[key] = self._deflated(region)
+
     def _unpack_background(self) -> None:
-        """Inflate the current key's background, if it was deflated, onto the canvas."""
+        """Take the current key's background back: as it was set aside, or inflated onto the
+        canvas if it was deflated."""
+        if self._background is None and self._background_key in self._recent:
+            self._background = self._recent.pop(self._background_key)
+            return
         packed = self._backgrounds.pop(self._background_key, None)
         if self._background is not None or packed is None:
             return
@@ -725,8 +752,11 @@ class Explorer:
                 previous.lock.release()
 
     def _go_idle(self) -> None:
-        """Keep only the deflated background; the canvas and layers are made at next use."""
+        """Keep only the deflated backgrounds; the canvas and layers are made at next use."""
         self._pack_background()
+        while self._recent:
+            key, region = self._recent.popitem(last=False)
+            self._backgrounds[key] = self._deflated(region)
         self._layer_cache.clear()
         # A fresh canvas has no renderer until it draws, so the old one's pixel buffer (the
         # figure's size × density², ~3 MB for a 1000 × 420 figure at 2×) goes with the old canvas.
@@ -954,6 +984,7 @@ class Explorer:
         """The panels moved: every cached picture of them is stale."""
         self._background = None
         self._backgrounds.clear()
+        self._recent.clear()
         self._panel_boxes.clear()
         self._layer_cache.clear()
 

@@ -328,11 +328,22 @@ def test_switching_backgrounds_keeps_the_others_deflated_and_gives_them_back():
 
     explorer = LandscapeExplorer(SURFACES, value="Himmelblau")
     first = explorer.image.value
-    assert set(explorer._backgrounds) == set(SURFACES) - {"Himmelblau"}
+    assert set(explorer._backgrounds) | set(explorer._recent) == set(SURFACES) - {"Himmelblau"}
     explorer.picker.value = "Beale"
-    assert "Himmelblau" in explorer._backgrounds and "Beale" not in explorer._backgrounds
+    # the one just left is kept as it is (engine._keep_recent), the rest deflated
+    assert "Himmelblau" in explorer._recent and "Beale" not in explorer._backgrounds
     explorer.picker.value = "Himmelblau"
     assert explorer.image.value == first
+    for name in SURFACES:  # every surface once: only the last _RECENT left are kept whole
+        explorer.picker.value = name
+    assert len(explorer._recent) == explorer._RECENT
+    assert set(explorer._recent) | set(explorer._backgrounds) == set(SURFACES) - {name}
+    assert all(len(data) < np.prod(shape) / 5 for shape, data in explorer._backgrounds.values())
+    explorer.picker.value = "Himmelblau"  # inflated again: the same picture
+    assert explorer.image.value == first
+    ParabolaGD()  # idle: nothing is kept whole
+    assert not explorer._recent and explorer._background is None
+    assert set(explorer._backgrounds) == set(SURFACES)
     fast = np.asarray(Image.open(io.BytesIO(explorer.image.value)).convert("RGB"), dtype=int)
     full = np.asarray(Image.open(io.BytesIO(explorer.render_full())).convert("RGB"), dtype=int)
     assert np.mean(np.abs(fast - full)) < 1.0
