@@ -85,7 +85,10 @@ def range_tests(tests, grid=None, swept=None):
     ax, check = axes if two else (axes, None)
     colors = ["tab:blue", "tab:orange", "tab:green", "tab:red", "tab:purple", "tab:brown"]
     for k, (test, color) in enumerate(zip(tests, colors * len(tests), strict=False)):
-        ax.plot(test.lrs, test.smoothed, color=color, lw=1.8, alpha=0.9, label=f"seed {k}")
+        # the suggestion in the legend too: two seeds can share one dashed line (seeds 2 and 3
+        # both suggest 0.012), and the legend then says so
+        label = f"seed {k}: {test.suggested:.2g}"
+        ax.plot(test.lrs, test.smoothed, color=color, lw=1.8, alpha=0.9, label=label)
         ax.axvline(test.suggested, color=color, ls="--", lw=1.2)
         ax.plot(test.lr_at_min, test.smoothed.min(), "o", color=color, ms=7, mec="black")
     top = max(t.smoothed[0] for t in tests)
@@ -97,7 +100,7 @@ def range_tests(tests, grid=None, swept=None):
         title="range tests: dashed, the suggestion; dot, the lowest point",
     )
     ax.grid(True, which="major", alpha=0.3)
-    ax.legend(fontsize=9, loc="upper left", ncols=2)
+    ax.legend(fontsize=9, loc="upper left", ncols=2, title="seed: suggested η", title_fontsize=9)
     if two:
         check.plot(grid, np.median(swept, axis=1), "ko-", ms=6, lw=1)
         check.set(
