@@ -786,12 +786,16 @@ class Explorer:
         self._background = self.canvas.copy_from_bbox(self.figure.bbox)
         self._layer_cache.clear()
 
-    def set_quietly(self, control, value) -> None:
+    def set_quietly(self, control, value, options=None) -> None:
         """Set a control from inside ``update`` without the refresh its change would start
-        (the update under way draws the new value): a step counter sent back to 0, say."""
+        (the update under way draws the new value): a step counter sent back to 0, say.
+        With ``options``, a selection slider gets new stops first (which would otherwise move
+        it to the first of them, one redraw, before ``value`` is set, another)."""
         watched = control.play if isinstance(control, StepControls) else control
         watched.unobserve(self._on_change, names="value")
         try:
+            if options is not None:
+                watched.options = options
             watched.value = value
         finally:
             watched.observe(self._on_change, names="value")

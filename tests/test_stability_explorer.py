@@ -108,3 +108,22 @@ def test_the_sharpness_axis_fits_each_run_and_the_legend_sits_above_its_curve(ex
             )
             under = (box.x0 <= points[:, 0]) & (points[:, 0] <= box.x1) & (box.y0 <= points[:, 1])
             assert under.mean() < 0.02, (method, lr, under.mean())
+
+
+def test_another_optimizer_is_drawn_once_at_the_middle_of_its_own_grid(explorer, monkeypatch):
+    """Choosing Adam gives η its own stops: the picture is drawn once, for the middle stop
+    (new options first moved the slider to their first stop, drawn too)."""
+    names = list(METHODS)
+    explorer.method.value = names[0]  # (the fixture is shared: start from gradient descent)
+    drawn = []
+    render = explorer.render
+    monkeypatch.setattr(explorer, "render", lambda: drawn.append(explorer.lr.value) or render())
+    try:
+        explorer.method.value = names[1]
+        assert drawn == [0.01] and explorer.lr.options == (0.005, 0.01)
+        explorer.method.value = names[0]
+        assert drawn == [0.01, 0.14] and explorer.lr.options == (0.1, 0.14)
+        assert explorer.message == ""
+    finally:
+        explorer.method.value = names[0]
+        explorer.lr.value = 0.1

@@ -122,10 +122,9 @@ class EdgeOfStability(Explorer):
         key = METHODS[self.method.value]
         options = self._lrs(key)
         if list(self.lr.options) != options:
-            # New options reset the slider to their first stop (one extra redraw), then the
-            # middle stop is chosen: never a moment with an η that has no run.
-            self.lr.options = options
-            self.lr.value = options[len(options) // 2]
+            # the middle stop of the new grid, drawn by the refresh under way: never a moment
+            # with an η that has no run
+            self.set_quietly(self.lr, options[len(options) // 2], options=options)
         self.beta.disabled = key == "adam"
         # hidden too, keeping its place: greyed at its last value (0.5, say) it read as Adam's
         # β₁, which is 0.9 (the optimizer's name says so)
