@@ -43,12 +43,12 @@ def test_ema_explorer_every_beta(strict):
         assert explorer.title.startswith(f"β = {beta:g}: window 1/(1−β) = {window:.4g}")
     explorer.beta.value = 0.0
     np.testing.assert_allclose(explorer.average.get_data()[1], explorer.signal)  # m_t = x_t
-    assert "= 1 step ·" in explorer.title and "1 − β^200 = 1" in explorer.title  # 1 − 0^200
+    assert "= 1 step ·" in explorer.title and "1 − β²⁰⁰ = 1" in explorer.title  # 1 − 0^200
     explorer.beta.value = 0.9
     assert "= 10 steps ·" in explorer.title
-    assert "1 − β^200 ≈ 1" in explorer.title  # 1 − 7e-10: not "= 1"
+    assert "1 − β²⁰⁰ ≈ 1" in explorer.title  # 1 − 7e-10: not "= 1"
     explorer.beta.value = 0.5
-    assert "1 − β^200 ≈ 1" in explorer.title  # (1.0 in floating point, all the same)
+    assert "1 − β²⁰⁰ ≈ 1" in explorer.title  # (1.0 in floating point, all the same)
 
 
 # -- heavy ball against GD ---------------------------------------------------------------------

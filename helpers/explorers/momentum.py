@@ -45,6 +45,8 @@ from ..runner import measured_rate, run
 from ..theory import ema, ema_weights, gd_optimal, momentum_optimal, rate_map
 from .contour import ContourExplorer, off_the_chart_note
 
+_SUPERSCRIPT = str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹")  # β²⁰⁰, not β^200, in titles
+
 __all__ = [
     "EMAExplorer",
     "heavy_ball_explorer",
@@ -135,13 +137,13 @@ class EMAExplorer(Explorer):
             self.window_text.set_ha("right")
             self.window_text.set_text(f"window 1/(1−β) = {window:.4g} →\nbeyond the {n} shown")
         total = weights.sum()
-        # 1 − β^n < 1 for every β > 0 ("= 1" for 1 − 0.9^200 would be false; shown rounded)
+        # 1 − βⁿ < 1 for every β > 0 ("= 1" for 1 − 0.9²⁰⁰ would be false; shown rounded)
         equals = "=" if beta == 0 else "≈"
         unit = "step" if window == 1 else "steps"
         self.set_title(
             f"β = {beta:g}: window 1/(1−β) = {window:.4g} {unit} · mean age β/(1−β) = "
             f"{beta * window:.4g}\nthe weights of the {n} values seen sum to "
-            f"1 − β^{n} {equals} {total:.3g}"
+            f"1 − β{str(n).translate(_SUPERSCRIPT)} {equals} {total:.3g}"
         )
 
 
