@@ -977,6 +977,13 @@ class Explorer:
         them, and grown to the height the screen gives them. tight_layout, not constrained
         layout: it accepts the colorbars the explorers made (constrained layout cannot be
         switched on after a colorbar exists)."""
+        # tight_layout measures each panel's decorations against its grid cell, not where the
+        # panel is now: panels moved since the last layout (grown by _fill_height, lowered under
+        # a longer title) went back to their cells first, or it judged the margins impossible
+        # and kept the old layout (05's Nesterov on Beale after Rosenbrock: θ₂ off the picture)
+        for ax in self.figure.axes:
+            if ax.get_subplotspec() is not None:
+                ax.set_position(ax.get_subplotspec().get_position(self.figure))
         self.canvas.draw()  # the title's and legends' sizes, for the top of the panels
         top = self._top_of_panels()
         with warnings.catch_warnings():  # where no layout fits, the one there is stays

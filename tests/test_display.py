@@ -6,6 +6,7 @@ from __future__ import annotations
 import io
 import json
 
+import ipywidgets as widgets
 import numpy as np
 import pytest
 from matplotlib.text import Text
@@ -363,6 +364,52 @@ def test_classroom_texts_do_not_overlap(monkeypatch, name):
                 box, panel = text.get_bbox_patch().get_window_extent(renderer), ax.bbox
                 assert box.x0 >= panel.x0 - slack and box.x1 <= panel.x1 + slack, name
                 assert box.y0 >= panel.y0 - slack and box.y1 <= panel.y1 + slack, name
+
+
+def switched_explorers():
+    """Explorers whose dropdowns re-lay the classroom picture (Explorer.on_structure)."""
+    from helpers.explorers.adaptive import AdaptiveInspector
+    from helpers.explorers.modern import NewtonSchulzExplorer
+    from helpers.explorers.momentum import NesterovExplorer, nonconvex_explorer
+    from helpers.explorers.stability import EdgeOfStability
+    from helpers.stability import edge_runs
+
+    def edge_of_stability():
+        gd = edge_runs("gd", (0.1, 0.14), (0.0, 0.5), (0,), steps=200, progress=False)
+        adam = edge_runs("adam", (0.002, 0.01), (0.9,), (0,), steps=200, progress=False)
+        return EdgeOfStability(gd, adam, lr=0.1)
+
+    return {
+        "Nesterov": lambda: NesterovExplorer(lr=0.5, beta=0.9),
+        "non-convex": nonconvex_explorer,
+        "step inspector": lambda: AdaptiveInspector(optimizer="Adam", lr=0.1),
+        "edge of stability": edge_of_stability,
+        "Newton–Schulz": NewtonSchulzExplorer,
+    }
+
+
+@pytest.mark.parametrize("name", list(switched_explorers()))
+def test_classroom_texts_stay_on_the_picture_through_every_switch(monkeypatch, name):
+    """Every option of every dropdown, one after the other, then the first again: each layout
+    starts from the one before (05's Nesterov on Beale after Rosenbrock lost its θ₂ label off
+    the picture, though Beale chosen first kept it)."""
+    monkeypatch.setenv("COURSE_CLASSROOM", "1")
+    explorer = switched_explorers()[name]()
+    dropdowns = [c for c in explorer._structural if isinstance(c, widgets.Dropdown)]
+    assert dropdowns, name
+    slack = explorer.display.density
+    for dropdown in dropdowns:
+        first = dropdown.value
+        for value in [*dropdown.options[1:], dropdown.options[0], first]:
+            dropdown.value = value[1] if isinstance(value, tuple) else value
+            assert explorer.message == "", (name, value, explorer.message)
+            renderer, box = explorer.canvas.get_renderer(), explorer.figure.bbox
+            for text in drawn_texts(explorer.figure):
+                where = text_box(text, renderer)
+                inside = where.x0 >= -slack and where.x1 <= box.x1 + slack
+                inside &= where.y0 >= -slack and where.y1 <= box.y1 + slack
+                assert inside, (name, dropdown.description, value, text.get_text())
+            assert not overlapping_texts(explorer), (name, dropdown.description, value)
 
 
 @pytest.mark.parametrize("name", ["RateMapExplorer", "NesterovExplorer", "AdaptiveInspector"])
