@@ -428,12 +428,14 @@ class RateMapExplorer(Explorer):
         bar = self.figure.colorbar(self.map_image, ax=map_ax, pad=0.02, fraction=0.06)
         # Classroom text is 24 px: 0 and 0.5 sit 0.3 apart on the bar and would overlap, and
         # the long label would run past the bar's height; one tick per decade of 1 − rate, and
-        # the label's short form.
+        # the label's short form, above the bar (beside it, "rate per step" ran into the next
+        # panel's θ₂ and read as one label with it; right-aligned, clear of the 0.999 tick).
         ticks = CLASSROOM_RATE_TICKS if self.classroom else RATE_TICKS
         bar.set_ticks([_slowness(r) for r in ticks], labels=[f"{r:g}" for r in ticks])
-        bar.set_label(
-            "rate per step" if self.classroom else "rate: the error shrinks × rate per step"
-        )
+        if self.classroom:
+            bar.ax.set_title("rate", fontsize=11, loc="right")
+        else:
+            bar.set_label("rate: the error shrinks × rate per step")
         map_ax.set(xlabel=r"learning rate $\eta$", ylabel=r"momentum $\beta$")
         (self.marker,) = map_ax.plot(
             [],
