@@ -45,6 +45,7 @@ CASES = [  # (check, answer, correct?, words the message must contain)
     (nb07.halving_gamma, 0.99309, True, "gamma = 0.99309 (exactly 0.993092)"),  # theirs, then
     (nb07.halving_gamma, 0.98, False, "not it"),
     (nb07.halving_gamma, 0.5**100, False, "100 of them"),
+    (nb07.halving_gamma, 0.99302, False, "γ⁹⁹ = ½"),  # a wrong exponent, not "more digits"
     (nb08.run_calls, 28, True, "Correct"),
     (nb08.run_calls, 27, False, "not it"),
 ]

@@ -2,17 +2,34 @@
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
-from ..checks import Feedback, check_number, known_slip
+from ..checks import Feedback, as_number, check_number, known_slip
 from ..schedules import cosine
 
 __all__ = ["halving_gamma", "check_cosine"]
 
 
+_EXPONENT_SLIPS = {
+    99: "⁹⁹ = ½, one multiplication short: from step t to step t + 100, η is multiplied by γ "
+    "100 times, so γ¹⁰⁰ = ½.",
+    101: "¹⁰¹ = ½, one multiplication too many: from step t to step t + 100, η is multiplied "
+    "by γ 100 times, so γ¹⁰⁰ = ½.",
+}
+
+
 def halving_gamma(answer) -> Feedback:
     """Exercise 1: the per-step γ of an exponential schedule that halves η every 100 steps."""
     right = 0.5 ** (1 / 100)
+    # A wrong exponent lies as near the answer as a rounded one (0.99302 against 0.99309): more
+    # digits cannot mend it, so it is named first, in a tolerance that leaves 0.993 (the answer
+    # to 3 digits) to the "close" message.
+    value = as_number(answer)
+    for power, why in _EXPONENT_SLIPS.items():
+        if value is not None and math.isclose(value, 0.5 ** (1 / power), rel_tol=1.5e-5):
+            return Feedback(False, f"gamma = {value:g} is not it: that solves γ{why}")
     return check_number(
         answer,
         right,
@@ -20,8 +37,8 @@ def halving_gamma(answer) -> Feedback:
         rtol=5e-5,  # "at least 4 significant digits": 0.9931 is right, 0.993 is close
         close=(
             2e-3,
-            "give it to at least 4 significant digits: an error in γ is about 100 "
-            "times larger in γ¹⁰⁰.",
+            "give it to at least 4 significant digits (an error in γ is about 100 "
+            "times larger in γ¹⁰⁰), and check that 100 steps multiply η by γ¹⁰⁰.",
         ),
         mistakes={
             0.5: "that halves η at <i>every</i> step: after 100 steps η is 2⁻¹⁰⁰ times smaller.",
@@ -30,6 +47,8 @@ def halving_gamma(answer) -> Feedback:
             0.99: "0.99¹⁰⁰ ≈ 0.366: that decays faster than halving.",
             0.5**100: "that is a factor after 100 halvings. γ is the factor of one step, and "
             "100 of them must multiply to ½.",
+            2 ** (1 / 100): "γ > 1 makes η grow: that doubles it every 100 steps. γ¹⁰⁰ must be "
+            "½, not 2.",
         },
         hint="In 100 steps η is multiplied by γ how many times, and by what total factor?",
         explanation="γ¹⁰⁰ = ½ gives γ = 0.5^(1/100) ≈ 0.99309.",
@@ -45,7 +64,11 @@ def check_cosine(my_cosine) -> Feedback:
         got = np.array([float(my_cosine(int(k), 0.1, 100)) for k in t])
     except TypeError as error:
         if "NoneType" in str(error):
-            return Feedback(None, "Not answered yet: <code>my_cosine</code> returns None.")
+            return Feedback(
+                None,
+                "Not answered yet: <code>my_cosine</code> returns None (if you wrote its "
+                "formula, did you forget <code>return</code>?).",
+            )
         return Feedback(
             False, f"Calling <code>my_cosine(t, lr, total_steps)</code> failed: {error}"
         )
@@ -86,6 +109,12 @@ def check_cosine(my_cosine) -> Feedback:
         (
             0.1 * np.cos(np.pi * (t - 1) / 100),
             "η goes negative in the second half: shift the cosine up so that it ends at 0.",
+        ),
+        (
+            0.1 * (1 + np.cos(np.pi * (t - 1) / 99)) / 2,
+            "progress (t − 1)/(T − 1) reaches 0 at the last step itself: the table's progress "
+            "is (t − 1)/T, so η reaches 0 just after the last step (at t = T + 1) and the last "
+            "step still has a small η.",
         ),
     ]
     if why := known_slip(got, slips):
