@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING, NamedTuple
 
 import numpy as np
 
+from .progress import end_early
 from .progress import progress as bar
 from .theory import ema
 
@@ -268,9 +269,7 @@ def _range_test(model, x, y, make_optimizer, lrs, batch_size, seed, stop_factor,
             counter.update(1)
         if not np.isfinite(smoothed[-1]) or smoothed[-1] > stop_factor * smoothed.min():
             if counter is not None:
-                counter.total = k + 1
-                counter.set_description(f"range test: done, the loss blew up at η = {lrs[k]:.2g}")
-                counter.refresh()  # (the bar's length follows its new total: full, not 92 %)
+                end_early(counter, k + 1, f"range test: done, the loss blew up at η = {lrs[k]:.2g}")
             break
     if counter is not None:
         counter.close()
