@@ -25,6 +25,19 @@ def test_default_shows_the_cosine_run(strict):
     assert e.image.value[:4] == b"\x89PNG"
 
 
+def test_the_title_gives_the_median_of_the_last_tenth_and_adam_gains_from_the_cosine(strict):
+    # Adam at a constant η₀ = 0.5 bounces: its last step's loss (4.7e-5) tied the cosine's
+    # (4.5e-5) while its last 30 steps sat 15× higher; the title quoted that last step
+    e = ScheduleExplorer(name="cosine", lr=0.5, steps=300)
+    e.optimizer.value = "Adam"
+    gaps = e.result.losses[-30:] - e.loss.min_value
+    schedule, constant = np.median(gaps, axis=0)
+    assert "median of the last 30 of 300 steps" in e.title
+    shown = e.title.replace("\u2212", "-")  # (a real minus in the title)
+    assert f"schedule: {schedule:.2g}" in shown and f"constant η₀: {constant:.2g}" in shown
+    assert schedule < constant / 5, (schedule, constant)
+
+
 def test_every_schedule_and_optimizer_draws(strict, explorer):
     for optimizer in explorer.optimizer.options:
         explorer.optimizer.value = optimizer

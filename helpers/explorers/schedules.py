@@ -254,9 +254,8 @@ class ScheduleExplorer(Explorer):
             gap = loss_gap(self.result.losses[:, run_index], self.loss.min_value)
             curves[run_index].set_data(np.arange(gap.size)[np.isfinite(gap)], gap[np.isfinite(gap)])
             k = int(self.result.diverged_at[run_index])
-            verdicts.append(
-                f"{label}: diverged at step {k}" if k >= 0 else f"{label}: {gap[-1]:.2g}"
-            )
+            late = self.late_gaps[run_index]
+            verdicts.append(f"{label}: diverged at step {k}" if k >= 0 else f"{label}: {late:.2g}")
         end = self.result.path[-1, 0]
         self.end.set_data(end[:1], end[1:]) if np.all(np.isfinite(end)) else self.end.set_data(
             [], []
@@ -264,16 +263,16 @@ class ScheduleExplorer(Explorer):
         self.status.set_text(self._banner())
         self.status.set_visible(bool(self.status.get_text()))
         head = f"{self.picker.value}, {self.optimizer.value}, B = {self.sampler.batch_size}"
+        what = f"L − L_min, median of the last {self._late(steps)} of {steps} steps"
         if self.classroom:
             # At 24 px one line holds ~80 characters: the legends would cover the curves, so
             # the second line names the two runs' colours with their results.
             ends = [v.split(": ", 1)[1] for v in verdicts]
             self.set_title(
-                f"{head}: L − L_min after {steps} steps\n"
-                f"blue, the schedule: {ends[0]} · grey, constant η₀: {ends[1]}"
+                f"{head}: {what}\nblue, the schedule: {ends[0]} · grey, constant η₀: {ends[1]}"
             )
         else:
-            self.set_title(f"{head}: L − L_min after {steps} steps · " + " · ".join(verdicts))
+            self.set_title(f"{head}: {what} · " + " · ".join(verdicts))
 
     def _banner(self) -> str:
         """One short line in the paths' panel when a run diverged (the title says the rest)."""
@@ -289,3 +288,16 @@ class ScheduleExplorer(Explorer):
     def final_gaps(self) -> np.ndarray:
         """L − L_min at the last step: [schedule, constant η₀] (NaN for a diverged run)."""
         return self.result.losses[-1] - self.loss.min_value
+
+    @staticmethod
+    def _late(steps: int) -> int:
+        return max(1, steps // 10)
+
+    @property
+    def late_gaps(self) -> np.ndarray:
+        """The median L − L_min over the last tenth of the run: [schedule, constant η₀] (NaN
+        for a diverged run). What the title shows: a mini-batch run's last loss is one noisy
+        sample (Adam at a constant η₀ = 0.5 read 4.7e-5 at step 300, its last 30 steps 6.5e-4,
+        a tie with the cosine's 4.5e-5 that the picture did not show)."""
+        losses = self.result.losses[-self._late(self.result.losses.shape[0] - 1) :]
+        return np.median(losses, axis=0) - self.loss.min_value
