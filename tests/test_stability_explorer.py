@@ -127,3 +127,21 @@ def test_another_optimizer_is_drawn_once_at_the_middle_of_its_own_grid(explorer,
     finally:
         explorer.method.value = names[0]
         explorer.lr.value = 0.1
+
+
+@pytest.mark.parametrize("classroom", ["0", "1"])
+def test_adam_s_axis_says_it_is_the_preconditioned_sharpness(monkeypatch, classroom):
+    monkeypatch.setenv("COURSE_CLASSROOM", classroom)
+    gd = edge_runs("gd", (0.1,), (0.0,), (0,), steps=100, progress=False)
+    adam = edge_runs("adam", (0.01,), (0.9,), (0,), steps=100, progress=False)
+    explorer = EdgeOfStability(gd, adam, lr=0.1)
+    legends = [*explorer.figure.legends, explorer.sharp_ax.get_legend()]
+    texts = [t.get_text() for legend in legends if legend is not None for t in legend.texts]
+    assert "P^{-1}H" not in explorer.sharp_ax.get_ylabel()
+    explorer.method.value = list(METHODS)[1]
+    assert "P^{-1}H" in explorer.sharp_ax.get_ylabel() and explorer.message == ""
+    now = [t.get_text() for legend in legends if legend is not None for t in legend.texts]
+    assert any("P⁻¹H" in t or "P^{-1}H" in t for t in now), now
+    explorer.method.value = list(METHODS)[0]
+    assert "P^{-1}H" not in explorer.sharp_ax.get_ylabel()
+    assert [t.get_text() for legend in legends if legend is not None for t in legend.texts] == texts

@@ -75,7 +75,18 @@ class EdgeOfStability(Explorer):
         self.sharp_ax, self.loss_ax = self.figure.subplots(1, 2)
         self.figure.subplots_adjust(left=0.075, right=0.985, bottom=0.13, top=0.8, wspace=0.22)
         steps = gd_runs.losses.shape[0] - 1
-        self.sharp_ax.set(xlabel="step t", ylabel=r"sharpness $\lambda_{max}$", xlim=(0, steps))
+        # Adam's sharpness is its preconditioned one, λ_max(P⁻¹H) (section 5), in the thousands
+        # where the raw sharpness of the same runs stays below 2/η: the axis and the legend say
+        # which one is drawn (both said "sharpness" for Adam too, a lecturer review found)
+        self._sharp_labels = {
+            "gd": (r"sharpness $\lambda_{max}$", "sharpness"),
+            "adam": (
+                r"$\lambda_{max}(P^{-1}H)$" if self.classroom
+                else r"preconditioned sharpness $\lambda_{max}(P^{-1}H)$",
+                "sharpness of P⁻¹H",
+            ),
+        }  # fmt: skip
+        self.sharp_ax.set(xlabel="step t", ylabel=self._sharp_labels["gd"][0], xlim=(0, steps))
         self.sharp_ax.yaxis.set_major_formatter(FuncFormatter(_sharpness_tick))
         # round steps only (no 2.5): every label then fits the 3 characters of _sharpness_tick
         self.sharp_ax.yaxis.set_major_locator(MaxNLocator(nbins="auto", steps=[1, 2, 5, 10]))
@@ -126,6 +137,13 @@ class EdgeOfStability(Explorer):
             # with an η that has no run
             self.set_quietly(self.lr, options[len(options) // 2], options=options)
         self.beta.disabled = key == "adam"
+        ylabel, legend_label = self._sharp_labels[key]
+        self.sharp_ax.set_ylabel(ylabel)
+        if self.classroom:  # (the full legend names both: "sharpness (Adam: of P⁻¹H)")
+            for legend in (*self.figure.legends, self.sharp_ax.get_legend()):
+                for text in legend.get_texts() if legend is not None else ():
+                    if text.get_text() in {label for _, label in self._sharp_labels.values()}:
+                        text.set_text(legend_label)
         # hidden too, keeping its place: greyed at its last value (0.5, say) it read as Adam's
         # β₁, which is 0.9 (the optimizer's name says so)
         self.beta.layout.visibility = "hidden" if key == "adam" else "visible"
