@@ -60,7 +60,7 @@ import traitlets
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.text import Text
-from matplotlib.ticker import LogLocator, MaxNLocator, SymmetricalLogLocator
+from matplotlib.ticker import AutoLocator, LogLocator, MaxNLocator, SymmetricalLogLocator
 from matplotlib.transforms import IdentityTransform
 
 from .display import (
@@ -830,6 +830,7 @@ class Explorer:
 
     def render(self) -> bytes:
         """The cached levels (background, then each layer), the moving artists on top, as PNG."""
+        self._whole_steps()
         if not self._laid_out:
             self._laid_out = True
             self._fit_classroom()
@@ -854,6 +855,17 @@ class Explorer:
         self._fit_banners()
         self._draw_artists(self._moving)
         return encode_png(np.asarray(self.canvas.buffer_rgba()))
+
+    def _whole_steps(self) -> None:
+        """A step axis counts whole steps: at steps = 1 the default ticks read 0.00, 0.25, …,
+        1.00 (and in classroom mode the last one was cut at the picture's edge). Only
+        matplotlib's default locator is replaced, by the same one keeping to integers."""
+        for ax in self.figure.axes:
+            if ax.get_xscale() != "linear" or not ax.get_xlabel().startswith("step"):
+                continue
+            if type(ax.xaxis.get_major_locator()) is AutoLocator:
+                steps = [1, 2, 2.5, 5, 10]  # AutoLocator's own
+                ax.xaxis.set_major_locator(MaxNLocator(nbins="auto", steps=steps, integer=True))
 
     def panel_title(self, ax, text: str, fontsize: float = 12) -> None:
         """Set a panel's title, at ``fontsize`` points, or in classroom mode at the size the

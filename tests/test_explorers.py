@@ -347,3 +347,22 @@ def test_switching_backgrounds_keeps_the_others_deflated_and_gives_them_back():
     fast = np.asarray(Image.open(io.BytesIO(explorer.image.value)).convert("RGB"), dtype=int)
     full = np.asarray(Image.open(io.BytesIO(explorer.render_full())).convert("RGB"), dtype=int)
     assert np.mean(np.abs(fast - full)) < 1.0
+
+
+@pytest.mark.parametrize("classroom", ["0", "1"])
+def test_a_step_axis_counts_whole_steps(monkeypatch, classroom):
+    # at steps = 1 the step axis read 0.00, 0.25, …, 1.00, its last tick cut at the edge
+    from helpers.explorers.momentum import heavy_ball_explorer
+
+    monkeypatch.setenv("COURSE_CLASSROOM", classroom)
+    explorer = heavy_ball_explorer()
+    steps = next(c for c in explorer.controls if getattr(c, "description", "") == "steps")
+    steps.value = steps.min
+    explorer.render_full()
+    for ax in explorer.figure.axes:
+        if ax.get_xlabel().startswith("step"):
+            ticks = [t for t in ax.get_xticks() if ax.get_xlim()[0] <= t <= ax.get_xlim()[1]]
+            assert ticks and all(float(t).is_integer() for t in ticks), ticks
+            break
+    else:
+        raise AssertionError("no step axis")
