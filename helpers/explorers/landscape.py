@@ -278,7 +278,11 @@ class LandscapeExplorer(Explorer):
             cmap=_BANDS,
             aspect="auto",
             interpolation="nearest",
-            vmin=log_norm.max() - 4,  # four decades: critical points show as dark spots
+            # four decades at most, down to the smallest norm on the grid: critical points show
+            # as dark spots. (Rastrigin's critical points fall between the grid's points, whose
+            # smallest norm is 10^0.6; four decades below its maximum they were faint green
+            # specks on yellow, and the text's "dark dots" were not there.)
+            vmin=max(log_norm.max() - 4, log_norm.min()),
         )
         self.figure.colorbar(image, cax=bar, label=r"$\log_{10}\|\nabla f\|$")
         overlay = right.imshow(
@@ -291,7 +295,7 @@ class LandscapeExplorer(Explorer):
         (stars,) = right.plot(*objective.minima.T, "*", color="gold", mec="black", ms=11)
         xlabel, ylabel = axis_labels(objective)
         right.set(xlabel=xlabel, ylabel=ylabel)
-        self.panel_title(right, r"$\|\nabla f\|$ (dark: small), flat region in red", fontsize=12)
+        self.panel_title(right, r"$\|\nabla f\|$, dark where small; red: flat", fontsize=12)
         axes = [left, right, bar]
         for ax in axes:
             ax.set_visible(False)
