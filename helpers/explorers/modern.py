@@ -21,7 +21,7 @@ __all__ = ["sign_step_explorer", "NewtonSchulzExplorer", "ScheduleFreeExplorer"]
 def sign_step_explorer(steps: int = 60) -> ContourExplorer:
     """Adam and Lion at the same η on an ill-conditioned quadratic and on Rosenbrock."""
     objectives = {
-        "quadratic (κ = 50, rotated)": Quadratic(condition_number=50, angle=30),
+        "quadratic (κ = 50)": Quadratic(condition_number=50, angle=30),  # (as its panel says)
         "Rosenbrock": Rosenbrock(),
     }
     return ContourExplorer(
