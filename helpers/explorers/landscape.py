@@ -255,6 +255,9 @@ class LandscapeExplorer(Explorer):
         for name in self.objectives:  # draw every function's static picture once, up front
             self._show(name)
             self.render()
+        # kept whole, the last ones drawn would cost 7 MB each at 2×, and none is in use yet
+        self._pack_background()
+        self.deflate_recent()
         self.refresh()
 
     def _build(self, name: str, objective: Objective) -> dict:
