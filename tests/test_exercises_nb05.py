@@ -132,3 +132,24 @@ def test_max_lr_feedback(answer, correct, says):
     assert says in feedback.message
     if correct is False:
         assert "3.8" not in feedback.message
+
+
+def test_a_step_that_stops_returning_or_goes_infinite_is_named():
+    # (mutation testing: neither message was checked)
+    calls = []
+
+    def stops(theta, grad, velocity, lr, beta):
+        calls.append(1)
+        return None if len(calls) > 1 else right(theta, grad, velocity, lr, beta)
+
+    feedback = nb05.momentum_step(stops)
+    assert feedback.correct is False and "Step 2 " in feedback.message
+    assert "returned None" in feedback.message
+
+    def infinite(theta, grad, velocity, lr, beta):
+        theta, velocity = right(theta, grad, velocity, lr, beta)
+        return theta / 0.0, velocity
+
+    with np.errstate(divide="ignore", invalid="ignore"):
+        feedback = nb05.momentum_step(infinite)
+    assert feedback.correct is False and "It is not finite" in feedback.message

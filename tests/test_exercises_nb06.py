@@ -138,3 +138,18 @@ def test_returning_the_corrected_moments_is_named_as_such():
     feedback = nb06.adam_step(hats)
     assert feedback.correct is False and "bias-corrected m̂ and v̂" in feedback.message
     assert "moving average" not in feedback.message  # not misdiagnosed as an undamped m
+
+
+def test_an_uphill_step_and_the_raw_gradient_are_named():
+    # each named mistake gets its own message (mutation testing: the two had no test)
+    def uphill(theta, grad, m, v, t, lr, beta1, beta2, eps):
+        new, m, v = right(theta, grad, m, v, t, lr, beta1, beta2, eps)
+        return 2 * theta - new, m, v
+
+    def raw(theta, grad, m, v, t, lr, beta1, beta2, eps):
+        _, m, v = right(theta, grad, m, v, t, lr, beta1, beta2, eps)
+        return theta - lr * grad / (np.sqrt(v / (1 - beta2**t)) + eps), m, v
+
+    for wrong, says in ((uphill, "θ moved uphill"), (raw, "the averaged m̂")):
+        feedback = nb06.adam_step(wrong)
+        assert feedback.correct is False and says in feedback.message, feedback.message
