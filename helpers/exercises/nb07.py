@@ -112,9 +112,9 @@ def check_cosine(my_cosine) -> Feedback:
         ),
         (
             0.1 * (1 + np.cos(np.pi * (t - 1) / 99)) / 2,
-            "progress (t − 1)/(T − 1) reaches 0 at the last step itself: the table's progress "
-            "is (t − 1)/T, so η reaches 0 just after the last step (at t = T + 1) and the last "
-            "step still has a small η.",
+            "with progress (t − 1)/(T − 1), η reaches 0 at the last step itself. The table's "
+            "progress is (t − 1)/T: η reaches 0 just after the last step (at t = T + 1), and "
+            "the last step still has a small η.",
         ),
     ]
     if why := known_slip(got, slips):
