@@ -114,6 +114,15 @@ def test_range_test_grows_eta_and_stops_when_the_loss_blows_up():
     assert np.all(result.smoothed[:-1] <= 4 * lowest[:-1])
     assert result.smoothed[-1] > result.smoothed[0], "stopped where the loss really blew up"
     assert result.lrs[0] <= result.suggested <= result.lr_at_min
+    # the suggestion: where the smoothed loss falls fastest per unit of log η before its
+    # lowest point (forward differences here, within two stops of the code's central ones)
+    lowest_at = int(np.argmin(result.smoothed))
+    log_lrs = np.log(result.lrs[: lowest_at + 1])
+    fall = np.diff(result.smoothed[: lowest_at + 1]) / np.diff(log_lrs)
+    steepest = result.lrs[int(np.argmin(fall))]
+    step = (10 / 1e-5) ** (1 / 79)
+    assert steepest / step**2 <= result.suggested <= steepest * step**2, (steepest, result)
+    assert result.suggested > 100 * result.lrs[0]  # (a slope of zeros chose the first η)
     again = lr_range_test(
         make_mlp(seed=0), x, y, lambda p, lr: torch.optim.Adam(p, lr=lr), steps=80, progress=False
     )
