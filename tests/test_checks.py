@@ -45,3 +45,9 @@ def test_known_slip_names_the_first_matching_mistake():
     assert known_slip(np.array([1.0, 2.0]), slips) == "doubled"
     assert known_slip([0.5, 1.0 + 1e-13], slips) == "right"
     assert known_slip([0.0, 0.0], slips) is None
+
+
+def test_a_right_answer_written_exactly_is_not_told_the_exact_value():
+    # "(exactly …)" only where the student's value differs from it as written (mutation testing)
+    assert "exactly" not in check_number(0.5, 0.5, name="x").message
+    assert "(exactly 0.333333)" in check_number(0.3334, 1 / 3, name="x", rtol=1e-3).message
