@@ -51,7 +51,7 @@ def check_number(
     *,
     name: str,
     rtol: float = 1e-6,
-    mistakes: dict[float, str] | None = None,
+    mistakes: dict[float, str | tuple[str, float]] | None = None,
     hint: str = "",
     explanation: str = "",
     close: tuple[float, str] | None = None,
@@ -59,7 +59,9 @@ def check_number(
     """Compare a numeric answer. Known wrong values get their own explanation, other wrong
     values the ``hint`` (which must not give the answer away); a right one the ``explanation``.
     ``close=(rtol, why)``: a value within that wider tolerance is called close, and ``why``
-    says what is missing (more digits, say)."""
+    says what is missing (more digits, say). A mistake's explanation may be a ``(why, rtol)``
+    pair: a mistake matched in a tolerance of its own (one as near the answer as a rounded
+    answer is)."""
     if answer is None:
         return Feedback(None, f"Not answered yet: set <code>{name}</code> and run the cell again.")
     value = as_number(answer)
@@ -70,7 +72,8 @@ def check_number(
         exact = "" if f"{value:g}" == f"{expected:g}" else f" (exactly {expected:g})"
         return Feedback(True, f"Correct: {name} = {value:g}{exact}. {explanation}".strip())
     for wrong, why in (mistakes or {}).items():
-        if math.isclose(value, wrong, rel_tol=rtol, abs_tol=1e-12):
+        why, tolerance = (why, rtol) if isinstance(why, str) else why
+        if math.isclose(value, wrong, rel_tol=tolerance, abs_tol=1e-12):
             return Feedback(False, f"{name} = {value:g} is not it: {why}")
     if close is not None and math.isclose(value, expected, rel_tol=close[0], abs_tol=1e-12):
         return Feedback(False, f"{name} = {value:g} is close: {close[1]}")

@@ -719,14 +719,13 @@ class Explorer:
         self._recent[self._background_key] = self._background
         self._recent.move_to_end(self._background_key)
         self._background = None
-        while len(self._recent) > self._RECENT:
-            key, region = self._recent.popitem(last=False)
-            self._backgrounds[key] = self._deflated(region)
+        self.deflate_recent(keep=self._RECENT)
 
-    def deflate_recent(self) -> None:
-        """Deflate the backgrounds set aside as they are: for an explorer that draws each of
-        its still pictures once, up front (01's seven functions: 14 MB at 2× otherwise)."""
-        while self._recent:
+    def deflate_recent(self, keep: int = 0) -> None:
+        """Deflate the backgrounds set aside as they are, the oldest first, until ``keep``
+        are left: all of them for an explorer that draws each of its still pictures once, up
+        front (01's seven functions: 14 MB at 2× otherwise), or going idle."""
+        while len(self._recent) > keep:
             key, region = self._recent.popitem(last=False)
             self._backgrounds[key] = self._deflated(region)
 

@@ -40,12 +40,10 @@ from ..engine import (
 from ..objectives import Beale, Objective, Quadratic, Rosenbrock
 from ..optimizers import SGD
 from ..optimizers.conventions import sutskever_view
-from ..plots import clear_contours, draw_contours
+from ..plots import clear_contours, draw_contours, superscript
 from ..runner import measured_rate, run
 from ..theory import ema, ema_weights, gd_optimal, momentum_optimal, rate_map
 from .contour import ContourExplorer, off_the_chart_note
-
-_SUPERSCRIPT = str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹")  # β²⁰⁰, not β^200, in titles
 
 __all__ = [
     "EMAExplorer",
@@ -143,7 +141,7 @@ class EMAExplorer(Explorer):
         self.set_title(
             f"β = {beta:g}: window 1/(1−β) = {window:.4g} {unit} · mean age β/(1−β) = "
             f"{beta * window:.4g}\nthe weights of the {n} values seen sum to "
-            f"1 − β{str(n).translate(_SUPERSCRIPT)} {equals} {total:.3g}"
+            f"1 − β{superscript(n)} {equals} {total:.3g}"
         )
 
 

@@ -8,6 +8,7 @@ import numpy as np
 from ..engine import Explorer, StepControls, lr_slider, tidy
 from ..objectives import Parabola
 from ..optimizers import SGD
+from ..plots import superscript
 from ..runner import BOUND, run
 
 VIEW = 12.0  # the left panel shows x in [−12, 12]
@@ -16,7 +17,7 @@ FLOOR = 1e-8  # the bottom of the log axis; |x| below it (or exactly 0) is drawn
 
 def _power_of_ten(value: float) -> str:
     """1e6 as "10⁶"."""
-    return "10" + str(round(np.log10(value))).translate(str.maketrans("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹"))
+    return "10" + superscript(round(np.log10(value)))
 
 
 class ParabolaGD(Explorer):

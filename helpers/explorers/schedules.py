@@ -246,7 +246,7 @@ class ScheduleExplorer(Explorer):
         self.reference_lr.set_data([1, steps], [1, 1])
         lines = (self.path, self.reference_path)
         curves = (self.curve, self.reference_curve)
-        verdicts = []
+        verdicts, late = [], self.late_gaps
         for run_index, label in enumerate(("schedule", "constant η₀")):
             path = self.result.path[:, run_index]
             finite = np.all(np.isfinite(path), axis=-1)
@@ -254,8 +254,8 @@ class ScheduleExplorer(Explorer):
             gap = loss_gap(self.result.losses[:, run_index], self.loss.min_value)
             curves[run_index].set_data(np.arange(gap.size)[np.isfinite(gap)], gap[np.isfinite(gap)])
             k = int(self.result.diverged_at[run_index])
-            late = self.late_gaps[run_index]
-            verdicts.append(f"{label}: diverged at step {k}" if k >= 0 else f"{label}: {late:.2g}")
+            ended = f"{label}: {late[run_index]:.2g}"
+            verdicts.append(f"{label}: diverged at step {k}" if k >= 0 else ended)
         end = self.result.path[-1, 0]
         self.end.set_data(end[:1], end[1:]) if np.all(np.isfinite(end)) else self.end.set_data(
             [], []

@@ -16,7 +16,14 @@ from matplotlib.figure import Figure
 
 from ..objectives import Objective
 
-__all__ = ["StaticFigure", "new_figure", "contour_levels", "draw_contours", "clear_contours"]
+__all__ = [
+    "StaticFigure",
+    "new_figure",
+    "contour_levels",
+    "draw_contours",
+    "clear_contours",
+    "superscript",
+]
 
 
 class StaticFigure(Figure):
@@ -82,3 +89,11 @@ def clear_contours(ax, keep=()) -> None:
     for artist in [*ax.collections, *stars]:
         if id(artist) not in keep:
             artist.remove()
+
+
+_SUPERSCRIPTS = str.maketrans("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹")
+
+
+def superscript(number: int) -> str:
+    """An integer in superscript digits, for plain-text titles: β²⁰⁰, 10⁻⁶ (not β^200)."""
+    return str(number).translate(_SUPERSCRIPTS)
