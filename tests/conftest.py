@@ -24,3 +24,16 @@ def strict():
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         yield
+
+
+@pytest.fixture
+def two_threads():
+    """torch at two threads inside the test, and back to what it was after it. (A test that left
+    two behind made every later test process run torch's OpenMP pool: mutmut's children, forked
+    from that process, then waited forever on pool threads that fork had not copied.)"""
+    import torch
+
+    previous = torch.get_num_threads()
+    torch.set_num_threads(2)
+    yield
+    torch.set_num_threads(previous)

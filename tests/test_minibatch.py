@@ -82,8 +82,7 @@ def test_noise_ball_matches_sgd_for_small_learning_rates(loss):
     assert excess == pytest.approx(noise_ball_gap(loss, lr), rel=0.1)
 
 
-def test_samples_per_second_measures_and_restores_the_threads():
-    torch.set_num_threads(2)
+def test_samples_per_second_measures_and_restores_the_threads(two_threads):
     speed = samples_per_second(
         lambda: nn.Linear(1, 1), 1, [1, 64], repeats=3, seconds_per_repeat=0.002
     )

@@ -116,14 +116,6 @@ def test_epoch_loss_is_the_sample_mean_even_with_a_short_last_batch(spirals):
     assert losses == pytest.approx([loss_fn(model, *spirals)] * 2, rel=1e-5)
 
 
-@pytest.fixture
-def two_threads():
-    previous = torch.get_num_threads()
-    torch.set_num_threads(2)
-    yield
-    torch.set_num_threads(previous)
-
-
 def test_train_runs_single_threaded_and_restores_the_thread_count(spirals, two_threads):
     seen = []
 
