@@ -127,6 +127,32 @@ def test_range_test_grows_eta_and_stops_when_the_loss_blows_up():
         make_mlp(seed=0), x, y, lambda p, lr: torch.optim.Adam(p, lr=lr), steps=80, progress=False
     )
     np.testing.assert_array_equal(result.losses, again.losses)  # seeded: the same every run
+    assert result.losses.shape == result.lrs.shape  # one mini-batch loss per step taken
+    np.testing.assert_allclose(result.smoothed, smooth(result.losses))
+
+
+def test_range_test_draws_each_epoch_without_replacement():
+    """64 samples in batches of 32: steps 1–2 are one epoch, so together they see every sample
+    once, and so do steps 3–4 (a reshuffle one batch early would repeat samples)."""
+    x, y = two_spirals(n=64, seed=2)
+    seen = []
+
+    class Recording(torch.nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.inner = make_mlp(seed=0)
+
+        def forward(self, batch):
+            seen.append(batch.detach().clone())
+            return self.inner(batch)
+
+    lr_range_test(Recording(), x, y, lambda p, lr: torch.optim.SGD(p, lr=lr), lr_max=1e-3,
+                  steps=4, batch_size=32, progress=False)  # fmt: skip
+    assert len(seen) == 4
+    index = {tuple(row.tolist()): k for k, row in enumerate(x)}
+    for epoch in (seen[:2], seen[2:]):
+        drawn = [index[tuple(row.tolist())] for batch in epoch for row in batch]
+        assert sorted(drawn) == list(range(64))
 
 
 def test_range_test_rejects_bad_ranges():
@@ -137,6 +163,13 @@ def test_range_test_rejects_bad_ranges():
         )
     with pytest.raises(ValueError, match="steps"):
         lr_range_test(make_mlp(), x, y, lambda p, lr: torch.optim.SGD(p, lr=lr), steps=2)
+    for low, high in ((0.0, 1.0), (0.1, 0.1), (0.1, float("inf"))):
+        with pytest.raises(ValueError, match=f"lr_min={low}, lr_max={high}: need 0 < lr_min <"):
+            lr_range_test(make_mlp(), x, y, lambda p, lr: torch.optim.SGD(p, lr=lr),
+                          lr_min=low, lr_max=high)  # fmt: skip
+    shortest = lr_range_test(make_mlp(), x, y, lambda p, lr: torch.optim.SGD(p, lr=lr),
+                             lr_max=1e-3, steps=3, progress=False)  # fmt: skip
+    np.testing.assert_allclose(shortest.lrs, [1e-5, 1e-4, 1e-3])  # steps = 3 is allowed
 
 
 def test_a_stopped_range_test_ends_its_bar_as_done(monkeypatch):
@@ -148,6 +181,7 @@ def test_a_stopped_range_test_ends_its_bar_as_done(monkeypatch):
     class Bar:
         def __init__(self, total, desc):
             self.total, self.n, self.desc = total, 0, desc
+            self.asked = (total, desc)
             bars.append(self)
 
         def update(self, k):
@@ -170,6 +204,10 @@ def test_a_stopped_range_test_ends_its_bar_as_done(monkeypatch):
     (b,) = bars
     assert len(result.lrs) < 80 and b.n == b.total == len(result.lrs) and b.closed
     assert "done" in b.desc and b.refreshed == b.total  # drawn again at its new total
+    assert b.asked == (80, "range test")  # it started as a bar of all the steps
+    lr_range_test(make_mlp(seed=0), x, y, lambda p, lr: torch.optim.Adam(p, lr=lr), steps=80,
+                  progress=False)  # fmt: skip
+    assert len(bars) == 1, "progress=False draws no bar"
 
 
 # -- the classroom review ----------------------------------------------------------------------

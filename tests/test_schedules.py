@@ -138,3 +138,87 @@ def test_one_cycle_ends_at_total_steps_as_torch_does():
     with pytest.raises(ValueError, match="total steps"):  # ...then refuses, too
         opt.step()
         scheduler.step()
+
+
+# Each parameter's valid range at both of its ends (mutation testing found `>` for `>=`, a missing
+# range in the message and a wrong parameter name surviving): (schedule, the other parameters,
+# the parameter, values accepted, values refused, the range the message gives).
+EDGES = [
+    ("constant", {}, "lr", [0.0, 3.0], [-0.1, float("nan"), float("inf")], "[0, inf)"),
+    ("cosine", {"lr": 0.1}, "total_steps", [1], [0, 2.5], "an integer in [1, inf)"),
+    ("step", {"lr": 0.1}, "step_size", [1], [0], "an integer in [1, inf)"),
+    ("exponential", {"lr": 0.1}, "gamma", [1.0, 1e-9], [0.0, 1.01], "(0, 1]"),
+    ("1/t", {"lr": 0.1}, "decay", [0.0], [-1e-9], "[0, inf)"),
+    ("cosine", {"lr": 0.1, "total_steps": 10}, "lr_min", [0.0, 0.1], [-1e-9, 0.11], "[0, lr=0.1]"),
+    (
+        "warm-up + cosine",
+        {"lr": 0.1, "total_steps": 10},
+        "warmup_steps",
+        [1, 9],
+        [0, 10],
+        "an integer in [1, total_steps − 1] = [1, 9]",
+    ),
+    (
+        "warm-up + cosine",
+        {"lr": 0.1, "total_steps": 10, "warmup_steps": 3},
+        "start_factor",
+        [1.0, 1e-9],
+        [0.0, 1.01],
+        "(0, 1]",
+    ),
+    (
+        "one-cycle",
+        {"lr": 0.1, "total_steps": 10},
+        "pct_start",
+        [0.2, 0.9],
+        [0.0, 1.0, 0.19],
+        "(0, 1), with pct_start·total ≥ 2",
+    ),
+    ("one-cycle", {"lr": 0.1, "total_steps": 10}, "div_factor", [1.0], [0.99], "[1, inf)"),
+    ("one-cycle", {"lr": 0.1, "total_steps": 10}, "final_div_factor", [1.0], [0.99], "[1, inf)"),
+]
+
+
+@pytest.mark.parametrize(
+    ("name", "given", "parameter", "accepted", "refused", "valid"),
+    EDGES,
+    ids=[f"{e[0]}-{e[2]}" for e in EDGES],
+)
+def test_each_parameter_at_both_ends_of_its_range(name, given, parameter, accepted, refused, valid):
+    for value in accepted:
+        schedule(name, **given, **{parameter: value})
+    for value in refused:
+        with pytest.raises(ValueError) as info:
+            schedule(name, **given, **{parameter: value})
+        assert str(info.value) == f"{parameter}={value} is outside its valid range: {valid}"
+
+
+def test_defaults_are_torchs():
+    """The defaults notebook 07's table quotes: torch's for StepLR (γ = 0.1) and OneCycleLR
+    (pct_start 0.3, div_factor 25, final_div_factor 10⁴); WSD's start factor 0.01 and η_min = 0
+    are the course's own."""
+    import inspect
+
+    from helpers.schedules import one_cycle, step_decay, wsd
+
+    def defaults(function):
+        return {
+            k: p.default
+            for k, p in inspect.signature(function).parameters.items()
+            if p.default is not inspect.Parameter.empty
+        }
+
+    torch_one_cycle = defaults(lr_scheduler.OneCycleLR)
+    ours = defaults(one_cycle)
+    for key in ("pct_start", "div_factor", "final_div_factor"):
+        assert ours[key] == torch_one_cycle[key], key
+    assert defaults(step_decay)["gamma"] == defaults(lr_scheduler.StepLR)["gamma"]
+    assert defaults(wsd) == {"start_factor": 0.01, "lr_min": 0.0}
+
+
+def test_wsd_after_its_last_step_stays_at_lr_min_as_torchs_linear_decay_does():
+    params = CASES["warm-up + stable + decay"][0]
+    ours = schedule("warm-up + stable + decay", lr=LR, **params)(np.arange(1, STEPS + 41))
+    theirs = torch_lrs(CASES["warm-up + stable + decay"][1], steps=STEPS + 40)
+    np.testing.assert_allclose(ours[STEPS + 1 :], 0.002)
+    np.testing.assert_allclose(ours[STEPS + 1 :], theirs[STEPS + 1 :])
