@@ -104,6 +104,28 @@ def test_array_hyperparameters_compare_and_print():
     assert repr(SGD(lr=np.array([0.1, 0.2]))).startswith("SGD(lr=array([0.1, 0.2])")
 
 
+def test_repr_reads_like_the_call_that_made_it():
+    """What a student sees when an optimizer is printed (mutation testing changed every part of
+    it unnoticed): PyTorch's names, tuples as tuples, a schedule by its name, up to four per-run
+    values in full and more of them summarised."""
+    import functools
+
+    def cosine(t):
+        return 0.1
+
+    assert repr(Adam()) == (
+        "Adam(lr=0.001, betas=(0.9, 0.999), eps=1e-08, weight_decay=0.0, amsgrad=False, "
+        "decoupled_weight_decay=False, bias_correction=True)"
+    )
+    rest = "dampening=0.0, weight_decay=0.0, nesterov=False)"
+    four = SGD(lr=cosine, momentum=np.array([0.1, 0.2, 0.3, 0.4]))
+    assert repr(four) == f"SGD(lr=cosine, momentum=array([0.1, 0.2, 0.3, 0.4]), {rest}"
+    five = SGD(lr=np.arange(1, 6) / 10)
+    assert repr(five) == f"SGD(lr=array(shape=(5,), min=0.1, max=0.5), momentum=0.0, {rest}"
+    unnamed = functools.partial(cosine)  # a callable without a __name__: its own repr
+    assert repr(SGD(lr=unnamed)) == f"SGD(lr={unnamed!r}, momentum=0.0, {rest}"
+
+
 @pytest.mark.parametrize("cls", [SGD, Adagrad, RMSprop, Adam, AdamW, Adadelta])
 def test_lr_as_a_schedule_equals_setting_lr_step_by_step(cls):
     """A schedule is lr(t) for t = 1, 2, ...: the same as a fresh optimizer per step."""

@@ -273,10 +273,12 @@ def test_muon_stays_close_to_torch_in_bfloat16(shape):
 
 
 # -- Shampoo against its definition --------------------------------------------------------------
-def test_shampoo_is_kronecker_factored_full_matrix_adagrad():
+@pytest.mark.parametrize("weight_decay", [0.0, 0.05])
+def test_shampoo_is_kronecker_factored_full_matrix_adagrad(weight_decay):
     """Each step equals θ ← θ − η (L_t ⊗ R_t)^{−1/4} vec(G_t), built as one (mn) × (mn) matrix
     (row-major vec(L^{−1/4} G R^{−1/4}) = (L^{−1/4} ⊗ R^{−1/4}) vec G), whose inverse fourth
-    root torch computes from ITS eigendecomposition: nothing shared with our code."""
+    root torch computes from ITS eigendecomposition: nothing shared with our code. Weight decay
+    λ is L2, as in torch's optimizers: G_t is the gradient plus λθ."""
     m, n, lr, eps = 4, 3, 0.1, 0.5  # ε not tiny: eigh of the 12 × 12 L ⊗ R stays accurate
     rng = np.random.default_rng(3)
     A = rng.normal(size=(m, m)) + 2 * np.eye(m)
@@ -287,14 +289,14 @@ def test_shampoo_is_kronecker_factored_full_matrix_adagrad():
     def grad(w, t):  # the gradient of ‖A (W − W*) B‖²/2, plus noise
         return A.T @ A @ (w - target) @ B @ B.T + noise[t]
 
-    opt = ours.Shampoo(lr=lr, eps=eps)
+    opt = ours.Shampoo(lr=lr, eps=eps, weight_decay=weight_decay)
     w = rng.normal(size=(m, n))
     state = opt.init(w)
     vec = torch.tensor(w.reshape(-1))
     left, right = torch.eye(m, dtype=torch.float64) * eps, torch.eye(n, dtype=torch.float64) * eps
     for t in range(120):
         w, state = opt.step(w, grad(w, t), state)
-        g = torch.tensor(grad(vec.numpy().reshape(m, n), t))
+        g = torch.tensor(grad(vec.numpy().reshape(m, n), t)) + weight_decay * vec.reshape(m, n)
         left, right = left + g @ g.T, right + g.T @ g
         values, vectors = torch.linalg.eigh(torch.kron(left, right))
         preconditioner = vectors @ torch.diag(values**-0.25) @ vectors.T
@@ -304,6 +306,7 @@ def test_shampoo_is_kronecker_factored_full_matrix_adagrad():
         assert error < 1e-10, f"step {t + 1}: relative error {error:.1e}"
         scale = np.abs(left.numpy()).max()  # sums of products: small entries are cancellations
         np.testing.assert_allclose(state.left, left.numpy(), rtol=1e-10, atol=1e-12 * scale)
+        assert state.step == t + 1
 
 
 def test_shampoo_whitens_a_constant_gradient():

@@ -8,6 +8,7 @@ where a test tried only one value far outside."""
 import dataclasses
 import math
 
+import numpy as np
 import pytest
 
 from helpers.optimizers import (
@@ -163,3 +164,39 @@ def test_the_table_covers_every_range_checked_parameter():
                     cls(**{field.name: value})
                 except ValueError as error:
                     raise AssertionError(f"{cls.__name__}.{field.name}: {error}") from None
+
+
+def _theta(cls):
+    """Two runs: vectors of 3 coordinates, or 3 × 4 matrices for the matrix optimizers."""
+    from helpers.optimizers.matrix import MatrixOptimizer
+
+    shape = (2, 3, 4) if issubclass(cls, MatrixOptimizer) else (2, 3)
+    return np.random.default_rng(0).normal(size=shape)
+
+
+OPTIMIZERS = list(dict.fromkeys(cls for cls, _, _ in RANGES))
+
+
+@pytest.mark.parametrize("cls", OPTIMIZERS, ids=[c.__name__ for c in OPTIMIZERS])
+def test_a_schedule_is_checked_at_every_step_and_may_give_one_lr_per_run(cls):
+    theta = _theta(cls)
+    grad = np.cos(theta)
+    base = next(f.default for f in dataclasses.fields(cls) if f.name == "lr")
+    per_run = np.array([base, base / 2])
+    fixed, scheduled = cls(lr=per_run), cls(lr=lambda t: per_run)
+    a, b = theta, theta
+    state_a, state_b = fixed.init(a), scheduled.init(b)
+    for _ in range(3):
+        a, state_a = fixed.step(a, grad, state_a)
+        b, state_b = scheduled.step(b, grad, state_b)
+    np.testing.assert_allclose(b, a, rtol=1e-12)  # a per-run schedule is a per-run lr
+    wrong = cls(lr=lambda t: np.full(3, base))  # three values for two runs
+    with pytest.raises(ValueError) as info:
+        wrong.step(theta, grad, wrong.init(theta))
+    assert str(info.value).startswith("lr(1) has shape (3,), one value per run, but theta"), info
+    negative = cls(lr=lambda t: base if t < 2 else -base)
+    state = negative.init(theta)
+    theta, state = negative.step(theta, grad, state)
+    with pytest.raises(ValueError) as info:
+        negative.step(theta, grad, state)
+    assert str(info.value).startswith(f"lr(2)={-base} is outside its valid range [0, inf)"), info

@@ -72,3 +72,24 @@ def test_momentum_optimal_is_the_best_point_of_the_rate_map():
     i, j = np.unravel_index(rates.argmin(), rates.shape)
     assert abs(lrs[i] - lr_star) < 0.02 and abs(betas[j] - beta_star) < 0.002
     assert rates.min() >= rate_star - 1e-9
+
+
+def test_l2_minimum_is_where_the_penalised_gradient_vanishes():
+    """Against torch's autograd of f(θ) + λ/2 |θ|² itself: zero gradient at the point returned,
+    which for λ = 0 is the quadratic's own centre and moves towards 0 as λ grows."""
+    import torch
+
+    from helpers.theory import l2_minimum
+
+    rng = np.random.default_rng(7)
+    a = rng.normal(size=(3, 3))
+    hessian, center = a @ a.T + 0.5 * np.eye(3), rng.normal(size=3)
+    for lam in (0.0, 0.3, 5.0):
+        point = torch.tensor(l2_minimum(hessian, center, lam), requires_grad=True)
+        h, c = torch.tensor(hessian), torch.tensor(center)
+        value = 0.5 * (point - c) @ h @ (point - c) + lam / 2 * point @ point
+        (gradient,) = torch.autograd.grad(value, point)
+        assert torch.linalg.norm(gradient) < 1e-10, (lam, gradient)
+    np.testing.assert_allclose(l2_minimum(hessian, center, 0.0), center)
+    norms = [np.linalg.norm(l2_minimum(hessian, center, lam)) for lam in (0.0, 1.0, 10.0)]
+    assert norms[0] > norms[1] > norms[2]
