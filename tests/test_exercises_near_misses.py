@@ -79,3 +79,39 @@ def test_largest_stable_lr_rejects_a_value_five_percent_below_the_edge():
 )
 def test_cosine_check_tells_a_linear_schedule_from_a_cosine(schedule, says):
     assert says in nb07.check_cosine(schedule).message
+
+
+# The exact answer, computed here from the question (not read from the check): the message
+# repeats it and adds no "(exactly …)", so the check's own expected value is exactly this one.
+# (Mutation testing moved several expected values inside their tolerance unnoticed: 250 · 999/750
+# became 251 · 999/750, still within 1 % of 333.)
+EXACT = [
+    (nb00.updates, "updates", 3 * -(-1000 // 32)),  # ⌈1000/32⌉ iterations per epoch
+    (nb01.condition_number, "kappa", 8 / 3),
+    (nb02.slow_steps, "steps", 40),
+    (nb03.noise_ball_radius, "rms_at_0_025", 0.046 / 2),
+    (nb04.variance_factor, "factor", 250 * 999 / 750),
+    (nb04.scaled_lr, "lr_128", 0.05 * 128 / 32),
+    (nb04.largest_batch, "largest_B", 256),
+    (nb05.ema_steps, "n_values", 22),
+    (nb05.max_lr, "largest_lr", 2 * (1 + 0.9) / 1.0),
+    (nb06.adagrad_steps, "t_tenth", 100),
+    (nb06.uncorrected_first_step, "ratio", (1 - 0.9) / np.sqrt(1 - 0.999)),
+    (nb08.run_calls, "calls", 7 * 4),
+]
+
+
+@pytest.mark.parametrize(("check", "name", "exact"), EXACT, ids=[c.__name__ for c, _, _ in EXACT])
+def test_the_exact_answer_is_the_checks_own(check, name, exact):
+    feedback = check(exact)
+    assert feedback.correct is True
+    assert feedback.message.startswith(f"Correct: {name} = {exact:g}. "), feedback.message
+
+
+@pytest.mark.parametrize(
+    ("answer", "says"),
+    [(3000, "batch size 1"), (32, "one epoch's worth"), (93, "dropped the last")],
+)
+def test_every_named_mistake_of_the_updates_count(answer, says):
+    feedback = nb00.updates(answer)
+    assert feedback.correct is False and says in feedback.message, feedback.message
